@@ -1,0 +1,73 @@
+import { Client } from 'pg';
+import {
+  BENCH_DATABASE_URL,
+  checkpoint,
+  countRows,
+  prewarmSchema,
+  vacuumAnalyze,
+} from '../lib/bench-db';
+import { childArgs, runAsChild } from '../lib/child';
+import { mulberry32 } from '../lib/prng';
+import { batches, observation } from './dataset';
+import { elapsedSeconds, IdentityLoadArgs, latencyOf, LoadReport } from './phases';
+
+// The identity table's shape, without anything identity resolution adds.
+const CREATE = `
+CREATE TABLE raw_identity (
+  type text NOT NULL, value text NOT NULL, profile_id uuid NOT NULL, source_kind text NOT NULL,
+  first_seen_at timestamptz NOT NULL DEFAULT now(), last_seen_at timestamptz NOT NULL DEFAULT now(),
+  CONSTRAINT raw_identity_pk PRIMARY KEY (type, value));
+CREATE INDEX raw_identity_profile_id_idx ON raw_identity (profile_id)`;
+
+// The same identities, one unnest-array upsert per batch: what storing them costs without resolving.
+const UPSERT = `
+INSERT INTO raw_identity (type, value, profile_id, source_kind)
+SELECT t, v, gen_random_uuid(), 'bench' FROM unnest($1::text[], $2::text[]) AS u(t, v)
+ON CONFLICT (type, value) DO UPDATE SET last_seen_at = now()`;
+
+const LOOKUP = 'SELECT profile_id FROM raw_identity WHERE type = $1 AND value = $2';
+
+// Baselines of the identity figure: unnest upsert of the same identities (throughput) and a
+// primary-key lookup of one identity (latency), on one connection, in this process.
+runAsChild<LoadReport>(async () => {
+  const args = childArgs<IdentityLoadArgs>();
+  const client = new Client({
+    connectionString: BENCH_DATABASE_URL,
+    options: `-c search_path=${args.schema}`,
+  });
+  await client.connect();
+  try {
+    await client.query(CREATE);
+    await checkpoint(client);
+    let seconds = 0;
+    for (const batch of batches(0, args.observations, args.batchSize)) {
+      const unique = new Map<string, { type: string; value: string }>();
+      for (const o of batch) {
+        for (const i of o.identities as { type: string; value: string }[]) {
+          unique.set(`${i.type}\u0000${i.value}`, i);
+        }
+      }
+      const ids = [...unique.values()];
+      const start = process.hrtime.bigint();
+      await client.query(UPSERT, [ids.map((i) => i.type), ids.map((i) => i.value)]);
+      seconds += elapsedSeconds(start);
+    }
+    await vacuumAnalyze(client, args.schema);
+    await prewarmSchema(client, args.schema);
+    const rnd = mulberry32(42);
+    const samples: number[] = [];
+    for (let k = 0; k < args.probe; k++) {
+      const [id] = observation(Math.floor(rnd() * args.observations)).identities as {
+        type: string;
+        value: string;
+      }[];
+      const start = process.hrtime.bigint();
+      await client.query(LOOKUP, [id.type, id.value]);
+      samples.push(Number(process.hrtime.bigint() - start));
+    }
+    const counts = { identities: await countRows(client, 'raw_identity') };
+    return { seconds, observations: args.observations, counts, latency: latencyOf(samples) };
+  } finally {
+    await client.end();
+  }
+});

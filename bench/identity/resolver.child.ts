@@ -1,0 +1,57 @@
+import { NestFactory } from '@nestjs/core';
+import { IdentityResolver } from '../../src/identity/resolve/identity-resolver.service';
+import {
+  BENCH_DATABASE_URL,
+  checkpoint,
+  prewarmSchema,
+  vacuumAnalyze,
+  withClient,
+} from '../lib/bench-db';
+import { childArgs, runAsChild } from '../lib/child';
+import { BenchIdentityModule } from './bench-identity.module';
+import { batches, observation } from './dataset';
+import { countAll, elapsedSeconds, IdentityLoadArgs, latencyOf, LoadReport } from './phases';
+
+// Measured process: OUR resolution path. The load goes through observeMany batch after batch; the
+// latency probe then resolves the following observations one call at a time (observe).
+runAsChild<LoadReport>(async () => {
+  const args = childArgs<IdentityLoadArgs>();
+  const app = await NestFactory.createApplicationContext(
+    BenchIdentityModule.forRoot(BENCH_DATABASE_URL, args.schema),
+    {
+      logger: ['error', 'warn'],
+    },
+  );
+  try {
+    const resolver = app.get(IdentityResolver);
+    await withClient((c) => checkpoint(c));
+    let seconds = 0;
+    for (const batch of batches(0, args.observations, args.batchSize)) {
+      const start = process.hrtime.bigint();
+      await resolver.observeMany(batch);
+      seconds += elapsedSeconds(start);
+    }
+    // Warm, like the baseline's lookups: what autovacuum would have done, and the tables in memory.
+    await withClient(async (c) => {
+      await vacuumAnalyze(c, args.schema);
+      await prewarmSchema(c, args.schema);
+    });
+    const samples: number[] = [];
+    for (let n = args.observations; n < args.observations + args.probe; n++) {
+      const o = observation(n);
+      const start = process.hrtime.bigint();
+      await resolver.observe(o.identities, o.cause);
+      samples.push(Number(process.hrtime.bigint() - start));
+    }
+    const counts = await countAll(args.schema, {
+      identities: 'identity',
+      liveProfiles: 'profile WHERE merged_into IS NULL',
+      merges: "profile_merge WHERE kind = 'merge'",
+      links: 'identity_link',
+      violations: 'identity_violation',
+    });
+    return { seconds, observations: args.observations, counts, latency: latencyOf(samples) };
+  } finally {
+    await app.close();
+  }
+});

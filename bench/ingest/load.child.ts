@@ -1,0 +1,68 @@
+import autocannon from 'autocannon';
+import { childArgs, runAsChild } from '../lib/child';
+import { batchBody, eventJson } from './dataset';
+
+export interface LoadArgs {
+  url: string;
+  authorization: string;
+  // Messages per request: 1 → a single-event route body, otherwise a batch.
+  perRequest: number;
+  connections: number;
+  seconds: number;
+  run: string;
+}
+
+export interface LoadReport {
+  requests: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+}
+
+// autocannon in its own process (pinned to the other CPU by the parent); every request carries
+// new messageIds so nothing is deduplicated away.
+runAsChild<LoadReport>(async () => {
+  const args = childArgs<LoadArgs>();
+  let next = 0;
+  // Single events go to the route of their type (/v1/track, /v1/identify), batches to /v1/batch.
+  const request = (req: autocannon.Request): autocannon.Request => {
+    const first = next;
+    next += args.perRequest;
+    if (args.perRequest > 1) return { ...req, body: batchBody(args.run, first, args.perRequest) };
+    const body = eventJson(args.run, first);
+    return {
+      ...req,
+      path: body.startsWith('{"type":"identify"') ? '/v1/identify' : '/v1/track',
+      body,
+    };
+  };
+  const result = await autocannon({
+    url: args.url,
+    connections: args.connections,
+    duration: args.seconds,
+    requests: [
+      {
+        method: 'POST',
+        path: args.perRequest > 1 ? '/v1/batch' : '/v1/track',
+        headers: { 'content-type': 'application/json', authorization: args.authorization },
+        setupRequest: request,
+      },
+    ],
+  });
+  return {
+    requests: result.requests.total,
+    ok: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors + result.timeouts,
+    seconds: result.duration,
+    reqPerSec: result['2xx'] / result.duration,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    p999Ms: result.latency.p99_9,
+  };
+});

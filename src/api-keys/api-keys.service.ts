@@ -1,0 +1,85 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { IsNull, Repository } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/configuration';
+import { ApiKeyEntity } from './api-key.entity';
+import { isScope, Principal, Scope } from './scopes';
+
+const KEY_PATTERN = /^tb_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+export interface CreatedKey {
+  id: string;
+  name: string;
+  scopes: Scope[];
+  key: string;
+}
+
+@Injectable()
+export class ApiKeysService {
+  private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly adminHash: Buffer | undefined;
+
+  constructor(
+    @InjectRepository(ApiKeyEntity) private readonly keys: Repository<ApiKeyEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.adminHash = config.adminKey ? sha256(config.adminKey) : undefined;
+  }
+
+  async create(name: string, scopes: string[]): Promise<CreatedKey> {
+    const bad = scopes.filter((s) => !isScope(s));
+    if (!name.trim()) throw new DomainError(ErrorCode.INVALID_INPUT, 'name: must not be empty');
+    if (scopes.length === 0 || bad.length > 0) {
+      throw new DomainError(ErrorCode.INVALID_INPUT, `scopes: unknown or missing scope(s) ${bad.join(', ')}`.trim());
+    }
+    const prefix = randomBytes(8).toString('hex').slice(0, 10);
+    const secret = randomBytes(24).toString('base64url');
+    const saved = await this.keys.save(
+      this.keys.create({ name, prefix, secretHash: sha256(secret).toString('hex'), scopes }),
+    );
+    return { id: saved.id, name, scopes: scopes as Scope[], key: `tb_${prefix}_${secret}` };
+  }
+
+  async revoke(idOrPrefix: string): Promise<boolean> {
+    const where = /^[0-9a-f-]{36}$/.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
+    const res = await this.keys.update({ ...where, revokedAt: IsNull() }, { revokedAt: new Date() });
+    this.cache.clear();
+    return (res.affected ?? 0) > 0;
+  }
+
+  list(): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ order: { createdAt: 'ASC' } });
+  }
+
+  // Resolves a presented key to its principal; null when unknown or revoked. Lookups are cached
+  // for API_KEY_CACHE_MS so the read path does not pay a query per request.
+  async authenticate(token: string): Promise<Principal | null> {
+    if (this.adminHash && timingSafeEqual(sha256(token), this.adminHash)) {
+      return { keyId: 'bootstrap-admin', name: 'TRAITBASE_ADMIN_KEY', scopes: ['admin'] };
+    }
+    const cached = this.cache.get(token);
+    if (cached && cached.until > Date.now()) return cached.principal;
+    const principal = await this.lookup(token);
+    if (this.config.apiKeyCacheMs > 0) {
+      if (this.cache.size > 10_000) this.cache.clear();
+      this.cache.set(token, { principal, until: Date.now() + this.config.apiKeyCacheMs });
+    }
+    return principal;
+  }
+
+  private async lookup(token: string): Promise<Principal | null> {
+    const match = KEY_PATTERN.exec(token);
+    if (!match) return null;
+    const row = await this.keys.findOne({ where: { prefix: match[1], revokedAt: IsNull() } });
+    if (!row) return null;
+    const ok = timingSafeEqual(sha256(match[2]), Buffer.from(row.secretHash, 'hex'));
+    return ok ? { keyId: row.id, name: row.name, scopes: row.scopes.filter(isScope) } : null;
+  }
+}

@@ -1,0 +1,19 @@
+import type { DataSource } from 'typeorm';
+import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { ApiKeysService } from '../api-keys/api-keys.service';
+import type { AppConfig } from '../config/configuration';
+import { TraitDefinitionEntity } from '../trait-definitions/trait-definition.entity';
+import { TraitDefinitionsService } from '../trait-definitions/trait-definitions.service';
+import { TraitRegistry } from '../trait-definitions/trait-registry.service';
+import { TraitUsageRegistry } from '../trait-definitions/trait-usage.registry';
+
+// The app's own services over a plain DataSource: the CLI does what the server would, without
+// booting Nest. Features that report trait usage register their lookup here too.
+export function definitionsService(dataSource: DataSource): TraitDefinitionsService {
+  const registry = new TraitRegistry(dataSource.getRepository(TraitDefinitionEntity));
+  return new TraitDefinitionsService(dataSource, registry, new TraitUsageRegistry());
+}
+
+export function apiKeysService(dataSource: DataSource, config: AppConfig): ApiKeysService {
+  return new ApiKeysService(dataSource.getRepository(ApiKeyEntity), config);
+}

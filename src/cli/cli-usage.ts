@@ -1,0 +1,16 @@
+export const USAGE = `Usage: traitbase <command>
+
+Trait definitions (folder: [dir], else TRAIT_DEFINITIONS_DIR, else ./trait-definitions)
+  defs validate [dir]          check every file; exit 1 with file:line:col messages (no database)
+  defs plan [dir] [--json]     what apply would do: new, changed (breaking or not), retired
+  defs apply [dir] [--json]    write new definition versions; never deletes history
+
+API keys
+  keys create --name <name> --scope <scope> [--scope <scope> | --scope a,b] [--json]
+                               create a key and print it once
+  keys revoke <id-or-prefix>   revoke a key (its id, or the 10 characters after tb_)
+  keys list [--json]           list keys (never their secrets)
+
+Database: DATABASE_URL and DATABASE_SCHEMA; when DATABASE_URL is unset, the embedded PostgreSQL
+(started if needed). Pending migrations are applied first.
+Exit codes: 0 ok, 1 invalid input or failure, 2 usage error.`;

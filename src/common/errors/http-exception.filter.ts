@@ -1,0 +1,25 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
+import { toPublicError } from './error-mapping';
+
+// One filter for every REST route: DomainError → mapped status; Nest's HttpException (validation,
+// 404 route) keeps its status; anything else → 500 with an errorId.
+@Catch()
+export class HttpExceptionFilter implements ExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): void {
+    if (host.getType<string>() === 'graphql') throw exception;
+    const reply = host.switchToHttp().getResponse<FastifyReply>();
+    if (exception instanceof HttpException) {
+      const body = exception.getResponse();
+      const status = exception.getStatus();
+      void reply.status(status).send(
+        typeof body === 'string' ? { error: { code: `HTTP_${status}`, message: body } } : { error: { code: `HTTP_${status}`, ...body } },
+      );
+      return;
+    }
+    const e = toPublicError(exception);
+    void reply.status(e.status).send({
+      error: { code: e.code, message: e.message, details: e.details, errorId: e.errorId },
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import { GraphQLError } from 'graphql';
+import type { ExecutionResult } from 'graphql';
+import { toPublicError } from '../errors/error-mapping';
+
+interface FormattedResponse {
+  statusCode: number;
+  response: ExecutionResult;
+}
+
+type MercuriusError = Error & { code?: string; statusCode?: number; errors?: unknown[] };
+
+function rebuild(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
+  return new GraphQLError(message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    path: error.path,
+    extensions,
+  });
+}
+
+function isMercuriusError(e: unknown): e is MercuriusError {
+  return e instanceof Error && typeof (e as MercuriusError).code === 'string' && (e as MercuriusError).code!.startsWith('MER_ERR');
+}
+
+// Maps errors once: syntax/validation/variable errors (which carry no internals) → BAD_USER_INPUT
+// with status 400; DomainError codes → extensions.code; anything else → "Internal server error"
+// plus errorId. An operation that fails only on authentication/authorisation answers 401/403.
+export function formatGraphqlErrors(execution: ExecutionResult & { statusCode?: number }): FormattedResponse {
+  let statusCode = 200;
+  const errors: GraphQLError[] = [];
+  for (const error of execution.errors ?? []) {
+    const original: unknown = error.originalError;
+    if (isMercuriusError(original)) {
+      const nested = Array.isArray(original.errors) ? (original.errors as GraphQLError[]) : [error];
+      for (const e of nested) errors.push(rebuild(e instanceof GraphQLError ? e : error, (e as Error).message, { code: 'BAD_USER_INPUT' }));
+      statusCode = Math.max(statusCode, original.statusCode ?? 400);
+      continue;
+    }
+    if (!original) {
+      errors.push(rebuild(error, error.message, { code: 'BAD_USER_INPUT' }));
+      if (!execution.data) statusCode = Math.max(statusCode, 400);
+      continue;
+    }
+    const pub = toPublicError(original);
+    if ((pub.status === 401 || pub.status === 403) && statusCode === 200) statusCode = pub.status;
+    errors.push(rebuild(error, pub.message, { code: pub.graphqlCode, details: pub.details, errorId: pub.errorId }));
+  }
+  return { statusCode, response: { data: execution.data ?? null, errors } };
+}

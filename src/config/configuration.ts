@@ -1,0 +1,34 @@
+import { EnvironmentVariables } from './env.validation';
+
+export interface AppConfig {
+  databaseUrl: string;
+  databaseSchema: string;
+  redisUrl: string;
+  warehouseUrl: string;
+  port: number;
+  traitDefinitionsDir: string;
+  adminKey: string | undefined;
+  notebookPython: string;
+  role: 'api' | 'worker' | 'all';
+  apiKeyCacheMs: number;
+  introspection: boolean;
+}
+
+export function toAppConfig(env: EnvironmentVariables): AppConfig {
+  if (!env.DATABASE_URL) throw new Error('DATABASE_URL: must be set (main.ts starts an embedded one)');
+  return {
+    databaseUrl: env.DATABASE_URL,
+    databaseSchema: env.DATABASE_SCHEMA,
+    redisUrl: env.REDIS_URL,
+    warehouseUrl: env.WAREHOUSE_URL ?? env.DATABASE_URL,
+    port: env.PORT,
+    traitDefinitionsDir: env.TRAIT_DEFINITIONS_DIR,
+    adminKey: env.TRAITBASE_ADMIN_KEY,
+    notebookPython: env.NOTEBOOK_PYTHON,
+    role: env.TRAITBASE_ROLE,
+    apiKeyCacheMs: env.API_KEY_CACHE_MS,
+    introspection: env.GRAPHQL_INTROSPECTION
+      ? env.GRAPHQL_INTROSPECTION === 'true'
+      : process.env.NODE_ENV !== 'production',
+  };
+}

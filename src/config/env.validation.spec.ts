@@ -1,0 +1,98 @@
+import { ConfigError, validateEnv } from './env.validation';
+
+function errorLines(raw: Record<string, string>): string[] {
+  try {
+    validateEnv(raw);
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return (err as Error).message
+      .split('\n')
+      .slice(1)
+      .map((line) => line.trim());
+  }
+  throw new Error('expected validateEnv to fail');
+}
+
+describe('validateEnv', () => {
+  it('fills the documented defaults for an empty environment', () => {
+    const env = validateEnv({});
+    expect(env).toMatchObject({
+      DATABASE_SCHEMA: 'public',
+      REDIS_URL: 'redis://127.0.0.1:6379',
+      PORT: 3000,
+      TRAIT_DEFINITIONS_DIR: './trait-definitions',
+      NOTEBOOK_PYTHON: '/usr/bin/python3',
+      TRAITBASE_ROLE: 'all',
+      LOG_LEVEL: 'log',
+      API_KEY_CACHE_MS: 5000,
+      TRAITBASE_HOME: '.traitbase',
+      EMBEDDED_PG_PORT: 54329,
+    });
+    expect(env.DATABASE_URL).toBeUndefined();
+    expect(env.WAREHOUSE_URL).toBeUndefined();
+  });
+
+  it('converts numbers and keeps valid values', () => {
+    const env = validateEnv({
+      DATABASE_URL: 'postgresql://u:p@db:5432/app',
+      REDIS_URL: 'rediss://cache:6380/2',
+      PORT: '8080',
+      EMBEDDED_PG_PORT: '55432',
+      API_KEY_CACHE_MS: '0',
+      TRAITBASE_ROLE: 'worker',
+      GRAPHQL_INTROSPECTION: 'false',
+    });
+    expect(env).toMatchObject({
+      PORT: 8080,
+      EMBEDDED_PG_PORT: 55432,
+      API_KEY_CACHE_MS: 0,
+      TRAITBASE_ROLE: 'worker',
+    });
+  });
+
+  it('treats an empty value as unset, as docker compose and .env files do', () => {
+    const env = validateEnv({ PORT: '', DATABASE_URL: '', DATABASE_SCHEMA: '' });
+    expect(env).toMatchObject({ PORT: 3000, DATABASE_SCHEMA: 'public' });
+    expect(env.DATABASE_URL).toBeUndefined();
+  });
+
+  it.each([
+    ['PORT', 'abc', 'must be an integer from 0 to 65535'],
+    ['PORT', '3.5', 'must be an integer from 0 to 65535'],
+    ['PORT', '65536', 'must be an integer from 0 to 65535'],
+    ['PORT', '-1', 'must be an integer from 0 to 65535'],
+    ['EMBEDDED_PG_PORT', '0', 'must be an integer from 1 to 65535'],
+    ['REDIS_URL', 'ftp://x', 'must be a redis:// or rediss:// URL'],
+    ['REDIS_URL', '127.0.0.1:6379', 'must be a redis:// or rediss:// URL'],
+    ['DATABASE_URL', 'mysql://db/app', 'must be a postgres:// URL'],
+    ['WAREHOUSE_URL', 'snowflake://acct', 'must be a postgres:// URL'],
+    ['DATABASE_SCHEMA', 'Public', 'must be a lower-case SQL identifier'],
+    ['DATABASE_SCHEMA', 'a;drop', 'must be a lower-case SQL identifier'],
+    ['TRAITBASE_ADMIN_KEY', 'short', 'must be at least 24 characters without spaces'],
+    ['TRAITBASE_ROLE', 'both', 'must be one of api, worker, all'],
+    ['LOG_LEVEL', 'info', 'must be one of fatal, error, warn, log, debug, verbose'],
+    ['API_KEY_CACHE_MS', '-5', 'must be an integer number of milliseconds from 0 to 3600000'],
+    ['GRAPHQL_INTROSPECTION', 'yes', 'must be true or false'],
+  ])('%s=%s is rejected with a line naming the variable', (name, value, rule) => {
+    expect(errorLines({ [name]: value })).toEqual([`${name}: ${rule}`]);
+  });
+
+  it('reports every bad variable at once, one line each, without echoing values', () => {
+    const lines = errorLines({
+      PORT: 'abc',
+      REDIS_URL: 'ftp://x',
+      TRAITBASE_ADMIN_KEY: 'my secret',
+    });
+    expect(lines.map((l) => l.split(':')[0]).sort()).toEqual([
+      'PORT',
+      'REDIS_URL',
+      'TRAITBASE_ADMIN_KEY',
+    ]);
+    expect(lines.join('\n')).not.toContain('my secret');
+    expect(lines.join('\n')).not.toContain('ftp://x');
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(() => validateEnv({ HOME: '/root', SOMETHING_ELSE: 'x' })).not.toThrow();
+  });
+});

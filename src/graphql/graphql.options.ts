@@ -1,0 +1,28 @@
+import { MercuriusDriverConfig } from '@nestjs/mercurius';
+import type { FastifyRequest } from 'fastify';
+import { maxFieldsRule } from '../common/graphql/complexity.rule';
+import { formatGraphqlErrors } from '../common/graphql/error-formatter';
+import type { AppConfig } from '../config/configuration';
+import type { ProfilesLoaderFactory } from '../profiles/profiles.loader';
+
+export const MAX_QUERY_DEPTH = 10;
+
+// Mercurius with JIT after the first call, depth and field-count limits, one error formatter,
+// per-request DataLoaders, and subscriptions over graphql-ws authenticated on connection_init.
+export function graphqlOptions(config: AppConfig, loaders: ProfilesLoaderFactory): MercuriusDriverConfig {
+  return {
+    path: '/graphql',
+    autoSchemaFile: process.env.NODE_ENV === 'production' ? true : 'schema.gql',
+    sortSchema: true,
+    graphiql: config.introspection,
+    jit: 1,
+    queryDepth: MAX_QUERY_DEPTH,
+    validationRules: [maxFieldsRule()],
+    errorFormatter: (execution) => formatGraphqlErrors(execution),
+    context: (req: FastifyRequest) => ({ req, loaders: loaders.create() }),
+    subscription: {
+      fullWsTransport: true,
+      context: (_socket: unknown, req: FastifyRequest) => ({ req, loaders: loaders.create() }),
+    },
+  };
+}

@@ -1,0 +1,32 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityChangesPublisher } from './changes/identity-changes.publisher';
+import { IdentityRulesService } from './config/identity-rules.service';
+import { IDENTITY_UNIFICATION_ENTITIES } from './entities';
+import { IdentityUnificationResolver } from './graphql/identity-unification.resolver';
+import { IdentityEntity } from './identity.entity';
+import { IdentityService } from './identity.service';
+import { MergeLogService } from './merge-log.service';
+import { ManualMergeService } from './merge/manual-merge.service';
+import { IdentityPreviewService } from './preview/identity-preview.service';
+import { IdentityResolver } from './resolve/identity-resolver.service';
+import { ResolutionRunner } from './resolve/resolution-runner';
+import { UnmergeService } from './unmerge/unmerge.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([IdentityEntity, ...IDENTITY_UNIFICATION_ENTITIES])],
+  providers: [
+    IdentityService,
+    IdentityRulesService,
+    IdentityChangesPublisher,
+    ResolutionRunner,
+    IdentityResolver,
+    ManualMergeService,
+    UnmergeService,
+    MergeLogService,
+    IdentityPreviewService,
+    IdentityUnificationResolver,
+  ],
+  exports: [IdentityService, IdentityResolver, IdentityRulesService, MergeLogService],
+})
+export class IdentityModule {}

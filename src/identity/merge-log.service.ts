@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { In, Repository } from 'typeorm';
+import { IdentityViolationEntity } from './entities/identity-violation.entity';
+import { ProfileMergeEntity } from './entities/profile-merge.entity';
+import type { IdentityViolationModel, MergeLogEntryModel } from './graphql/identity.models';
+
+export const MAX_VIOLATIONS = 500;
+
+function toMergeLogEntry(row: ProfileMergeEntity): MergeLogEntryModel {
+  return {
+    kind: row.kind,
+    fromProfileId: row.fromProfileId,
+    intoProfileId: row.intoProfileId,
+    identities: row.identities,
+    cause: { kind: row.causeKind, ref: row.causeRef },
+    rule: row.rule,
+    at: row.at,
+  };
+}
+
+function toViolation(row: IdentityViolationEntity): IdentityViolationModel {
+  return {
+    kind: row.kind,
+    identity: { type: row.identityType, value: row.identityValue },
+    profileId: row.profileId,
+    targetProfileId: row.targetProfileId,
+    limitType: row.limitType,
+    limit: row.limitValue,
+    wouldBe: row.wouldBe,
+    cause: { kind: row.causeKind, ref: row.causeRef },
+    occurrences: row.occurrences,
+    firstSeenAt: row.firstSeenAt,
+    lastSeenAt: row.lastSeenAt,
+  };
+}
+
+// Reads of the merge log and of the merge-protection violations.
+@Injectable()
+export class MergeLogService {
+  constructor(
+    @InjectRepository(ProfileMergeEntity) private readonly merges: Repository<ProfileMergeEntity>,
+    @InjectRepository(IdentityViolationEntity)
+    private readonly violations: Repository<IdentityViolationEntity>,
+  ) {}
+
+  // Every merge and unmerge each profile took part in (either side), oldest first.
+  async mergesOf(profileIds: readonly string[]): Promise<MergeLogEntryModel[][]> {
+    const ids = [...profileIds];
+    const rows = await this.merges.find({
+      where: [{ fromProfileId: In(ids) }, { intoProfileId: In(ids) }],
+      order: { at: 'ASC', id: 'ASC' },
+    });
+    const out = new Map<string, MergeLogEntryModel[]>(ids.map((id) => [id, []]));
+    for (const row of rows) {
+      const entry = toMergeLogEntry(row);
+      out.get(row.fromProfileId)?.push(entry);
+      if (row.intoProfileId !== row.fromProfileId) out.get(row.intoProfileId)?.push(entry);
+    }
+    return ids.map((id) => out.get(id)!);
+  }
+
+  // Most recent first.
+  async recentViolations(limit: number): Promise<IdentityViolationModel[]> {
+    const rows = await this.violations.find({
+      order: { lastSeenAt: 'DESC', id: 'DESC' },
+      take: Math.min(Math.max(limit, 1), MAX_VIOLATIONS),
+    });
+    return rows.map(toViolation);
+  }
+}

@@ -1,0 +1,36 @@
+import type { ProfileOwnedTable } from './profile-owned-tables';
+
+const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+// Merge, in one statement: the identities and every profile-owned row of each merged profile move
+// to the profile it was merged into. $1 merged profile ids, $2 the profile each was merged into
+export function moveMergedRows(tables: readonly ProfileOwnedTable[]): string {
+  const moves = tables.map((t, i) => {
+    const p = q(t.profileColumn);
+    return `t${i} AS (UPDATE ${q(t.table)} x SET ${p} = m.into_id FROM m WHERE x.${p} = m.from_id)`;
+  });
+  return `WITH m AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS m(from_id, into_id)),
+ids AS (UPDATE identity SET profile_id = m.into_id FROM m WHERE identity.profile_id = m.from_id)${moves.map((s) => `,\n${s}`).join('')}
+SELECT 1`;
+}
+
+// Unmerge: rows of the split profiles move to the profile their identity is on now (null for a
+// table that does not record identities: its rows stay with the profile id).
+// $1 the profiles of the unmerge scope
+export function moveByIdentity(t: ProfileOwnedTable): string | null {
+  if (!t.identity) return null;
+  const p = q(t.profileColumn);
+  const { typeColumn, valueColumn } = t.identity;
+  return `UPDATE ${q(t.table)} x SET ${p} = i.profile_id
+FROM identity i
+WHERE x.${p} = ANY($1::uuid[]) AND i.type = x.${q(typeColumn)} AND i.value = x.${q(valueColumn)}
+  AND i.profile_id <> x.${p}`;
+}
+
+// Unmerge: rows left on a dissolved profile follow it. $1 dissolved ids, $2 the profile each joins
+export function moveByProfile(t: ProfileOwnedTable): string {
+  const p = q(t.profileColumn);
+  return `UPDATE ${q(t.table)} x SET ${p} = m.into_id
+FROM unnest($1::uuid[], $2::uuid[]) AS m(from_id, into_id)
+WHERE x.${p} = m.from_id`;
+}

@@ -1,0 +1,149 @@
+import type { PoolClient } from 'pg';
+import type { ProfileChange } from '../changes/profile-change';
+import { RetryableConflict } from '../concurrency/retry';
+import { moveMerged, rebuildTimelines } from '../merge/rehome';
+import type { BatchPlan } from './batch-plan';
+import { sortedMembers } from './link-hash';
+import * as SQL from './resolution.sql';
+
+export interface PlanContext {
+  // Revisions of the locked (existing) profiles; a created profile starts at 0.
+  revisions: ReadonlyMap<string, bigint>;
+  // The replay position reserved for each observation of the batch, by index.
+  seqs: readonly string[];
+  now: Date;
+}
+
+interface NextRevision {
+  revision: bigint;
+  mergedInto: string | null;
+}
+
+const max = (a: bigint, b: bigint) => (a > b ? a : b);
+
+// Merged profiles get revision + 1; a profile that changed gets one more than itself and than
+// every profile merged into it, so a reader never sees a survivor's revision go back.
+function nextRevisions(
+  plan: BatchPlan,
+  ctx: PlanContext,
+): { next: Map<string, NextRevision>; changes: ProfileChange[] } {
+  const at = ctx.now.toISOString();
+  const rev = (id: string) => ctx.revisions.get(id) ?? 0n;
+  const next = new Map<string, NextRevision>();
+  const floors = new Map<string, bigint>();
+  const mergedFrom = new Map<string, string[]>();
+  const changes: ProfileChange[] = [];
+  for (const m of plan.merges) {
+    const revision = rev(m.from) + 1n;
+    next.set(m.from, { revision, mergedInto: m.final });
+    floors.set(m.final, max(floors.get(m.final) ?? 0n, revision));
+    mergedFrom.set(m.final, [...(mergedFrom.get(m.final) ?? []), m.from]);
+    changes.push({
+      profileId: m.from,
+      revision: Number(revision),
+      kind: 'merge',
+      mergedInto: m.final,
+      at,
+    });
+  }
+  for (const id of plan.changed) {
+    const revision = max(rev(id), floors.get(id) ?? 0n) + 1n;
+    next.set(id, { revision, mergedInto: null });
+    const from = mergedFrom.get(id);
+    changes.push(
+      from
+        ? { profileId: id, revision: Number(revision), kind: 'merge', mergedFrom: from, at }
+        : { profileId: id, revision: Number(revision), kind: 'identity', at },
+    );
+  }
+  return { next, changes };
+}
+
+// Applies a planned batch inside the caller's transaction (profiles locked, positions reserved):
+// when profiles merge, their rows move and the survivors' timelines are rebuilt; then one
+// statement writes everything else. Returns the changes to publish after commit.
+export async function applyPlan(
+  client: PoolClient,
+  plan: BatchPlan,
+  ctx: PlanContext,
+): Promise<ProfileChange[]> {
+  const { next, changes } = nextRevisions(plan, ctx);
+  if (plan.merges.length > 0) {
+    const from = plan.merges.map((m) => m.from);
+    const into = plan.merges.map((m) => m.final);
+    await moveMerged(client, from, into);
+    const finals = [...new Set(into)];
+    await rebuildTimelines(client, finals, [...finals, ...from]);
+  }
+  const created = new Set(plan.created);
+  const rows = (id: string) => ({
+    id,
+    revision: String(next.get(id)?.revision ?? 0n),
+    merged_into: next.get(id)?.mergedInto ?? null,
+  });
+  const res = await client.query<{ inserted: number }>(SQL.APPLY, [
+    JSON.stringify(plan.created.map(rows)),
+    JSON.stringify(
+      plan.newIdentities.map((r) => ({
+        type: r.type,
+        value: r.value,
+        profile_id: r.profileId,
+        source_kind: r.sourceKind,
+        first_seen_at: r.firstAt,
+        last_seen_at: r.lastAt,
+        seq: ctx.seqs[r.observation],
+      })),
+    ),
+    JSON.stringify(plan.seen),
+    JSON.stringify([...next.keys()].filter((id) => !created.has(id)).map(rows)),
+    JSON.stringify(
+      plan.links.map((l) => {
+        const members = sortedMembers(l.members);
+        return {
+          hash: l.hash,
+          forced: l.forced,
+          cause_kind: l.cause.kind,
+          cause_ref: l.cause.ref ?? null,
+          first_seen_at: l.at,
+          position: ctx.seqs[l.observation],
+          member_types: members.map((m) => m.type),
+          member_values: members.map((m) => m.value),
+        };
+      }),
+    ),
+    JSON.stringify(
+      plan.violations.map((v) => ({
+        kind: v.kind,
+        identity_type: v.type,
+        identity_value: v.value,
+        profile_id: v.profileId,
+        target_profile_id: v.targetProfileId,
+        limit_type: v.limitType,
+        limit_value: v.limit,
+        would_be: v.wouldBe,
+        cause_kind: v.cause.kind,
+        cause_ref: v.cause.ref ?? null,
+        occurrences: v.occurrences,
+        first_seen_at: v.firstAt,
+        last_seen_at: v.lastAt,
+      })),
+    ),
+    JSON.stringify(
+      plan.merges.map((m) => ({
+        kind: 'merge',
+        from_profile_id: m.from,
+        into_profile_id: m.into,
+        identities: m.identities,
+        cause_kind: m.cause.kind,
+        cause_ref: m.cause.ref ?? null,
+        rule: m.rule,
+        at: m.at,
+      })),
+    ),
+  ]);
+  // Another writer created one of the identities since we read: decide again from what is there now.
+  if (res.rows[0].inserted !== plan.newIdentities.length) {
+    throw new RetryableConflict('an identity was created concurrently');
+  }
+  return changes;
+}

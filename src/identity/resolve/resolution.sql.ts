@@ -1,0 +1,98 @@
+// Set-based SQL of identity resolution (ResolutionRunner, applyPlan): a handful of statements per
+// transaction whatever the batch size — lock, read, (move and rebuild when merging), apply.
+
+// Locks the profiles the batch's known identities are on, in id order.
+// $1 types, $2 values
+export const LOCK_PROFILES_OF_IDENTITIES = `
+SELECT p.id, p.revision::text AS revision FROM profile p
+WHERE p.id IN (SELECT i.profile_id FROM identity i
+               JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v)
+ORDER BY p.id
+FOR UPDATE OF p`;
+
+// After the locks: where the batch's identities are ('i'), the per-type counts of the locked
+// profiles ('c'), and one replay position per observation ('s'), drawn while the locks are held so
+// positions follow the order changes really commit in. $1 types, $2 values, $3 locked profile
+// ids, $4 observations
+export const READ_STATE = `
+SELECT 'i' AS kind, i.type, i.value, i.profile_id::text AS profile_id, NULL::int AS n
+FROM identity i JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v
+UNION ALL
+SELECT 'c', type, NULL, profile_id::text, count(*)::int FROM identity WHERE profile_id = ANY($3::uuid[])
+GROUP BY profile_id, type
+UNION ALL
+SELECT 's', NULL, nextval('identity_replay_seq')::text, NULL, NULL FROM generate_series(1, $4::int)`;
+
+// Everything else a batch writes, in one statement (json recordsets, one per table):
+// $1 new profiles, $2 new identities, $3 sightings of known identities (last_seen_at is kept to the
+// minute: a sighting within a minute of the recorded one writes nothing), $4 revisions (and merged_into)
+// of existing profiles, $5 new links, $6 violations, $7 merge log entries.
+// Returns how many identities were inserted: fewer than sent means a concurrent writer created one.
+export const APPLY = `
+WITH new_profiles AS (
+  INSERT INTO profile (id, revision, merged_into)
+  SELECT x.id, x.revision, x.merged_into
+  FROM json_to_recordset($1::json) AS x(id uuid, revision bigint, merged_into uuid)
+),
+new_identities AS (
+  INSERT INTO identity (type, value, profile_id, source_kind, first_seen_at, last_seen_at, seq)
+  SELECT x.type, x.value, x.profile_id, x.source_kind, x.first_seen_at, x.last_seen_at, x.seq
+  FROM json_to_recordset($2::json)
+       AS x(type text, value text, profile_id uuid, source_kind text, first_seen_at timestamptz,
+            last_seen_at timestamptz, seq bigint)
+  ON CONFLICT DO NOTHING
+  RETURNING 1
+),
+sightings AS (
+  UPDATE identity i SET last_seen_at = x.at
+  FROM json_to_recordset($3::json) AS x(type text, value text, at timestamptz)
+  WHERE i.type = x.type AND i.value = x.value AND i.last_seen_at < x.at - interval '1 minute'
+),
+revised AS (
+  UPDATE profile p SET revision = x.revision, merged_into = coalesce(x.merged_into, p.merged_into), updated_at = now()
+  FROM json_to_recordset($4::json) AS x(id uuid, revision bigint, merged_into uuid)
+  WHERE p.id = x.id
+),
+links AS (
+  INSERT INTO identity_link (hash, size, forced, cause_kind, cause_ref, first_seen_at, position, member_types, member_values)
+  SELECT x.hash, cardinality(x.member_types), x.forced, x.cause_kind, x.cause_ref, x.first_seen_at, x.position,
+         x.member_types, x.member_values
+  FROM json_to_recordset($5::json)
+       AS x(hash text, forced boolean, cause_kind text, cause_ref text, first_seen_at timestamptz, position bigint,
+            member_types text[], member_values text[])
+  ON CONFLICT (hash) WHERE retired_at IS NULL DO NOTHING
+  RETURNING id, member_types, member_values
+),
+link_members AS (
+  INSERT INTO identity_link_member (type, value, link_id)
+  SELECT m.type, m.value, links.id FROM links CROSS JOIN LATERAL unnest(links.member_types, links.member_values) AS m(type, value)
+),
+violations AS (
+  INSERT INTO identity_violation (kind, identity_type, identity_value, profile_id, target_profile_id, limit_type,
+                                  limit_value, would_be, cause_kind, cause_ref, occurrences, first_seen_at, last_seen_at)
+  SELECT x.kind, x.identity_type, x.identity_value, x.profile_id, x.target_profile_id, x.limit_type, x.limit_value,
+         x.would_be, x.cause_kind, x.cause_ref, x.occurrences, x.first_seen_at, x.last_seen_at
+  FROM json_to_recordset($6::json)
+       AS x(kind text, identity_type text, identity_value text, profile_id uuid, target_profile_id uuid, limit_type text,
+            limit_value int, would_be int, cause_kind text, cause_ref text, occurrences int, first_seen_at timestamptz,
+            last_seen_at timestamptz)
+  ON CONFLICT (identity_type, identity_value, target_profile_id, limit_type) DO UPDATE
+  SET kind = EXCLUDED.kind, profile_id = EXCLUDED.profile_id, limit_value = EXCLUDED.limit_value,
+      would_be = EXCLUDED.would_be, cause_kind = EXCLUDED.cause_kind, cause_ref = EXCLUDED.cause_ref,
+      occurrences = identity_violation.occurrences + EXCLUDED.occurrences,
+      last_seen_at = greatest(identity_violation.last_seen_at, EXCLUDED.last_seen_at)
+),
+merge_log AS (
+  INSERT INTO profile_merge (kind, from_profile_id, into_profile_id, identities, cause_kind, cause_ref, rule, at)
+  SELECT x.kind, x.from_profile_id, x.into_profile_id, x.identities, x.cause_kind, x.cause_ref, x.rule, x.at
+  FROM json_to_recordset($7::json)
+       AS x(kind text, from_profile_id uuid, into_profile_id uuid, identities jsonb, cause_kind text, cause_ref text,
+            rule text, at timestamptz)
+)
+SELECT (SELECT count(*) FROM new_identities)::int AS inserted`;
+
+// The merge log of an unmerge. $1 kinds, $2 from, $3 into, $4 identities, $5 cause kinds,
+// $6 cause refs, $7 rules, $8 at
+export const INSERT_MERGE_LOG = `
+INSERT INTO profile_merge (kind, from_profile_id, into_profile_id, identities, cause_kind, cause_ref, rule, at)
+SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])`;

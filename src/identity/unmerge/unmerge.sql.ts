@@ -1,0 +1,75 @@
+// SQL of an unmerge (UnmergeService).
+
+// The scope: every identity reachable from the profile of $1:$2 through profiles and active links
+// (refused links too: the limits that refused them depend on them), with its profile.
+export const SCOPE_OF_IDENTITY = `
+WITH RECURSIVE scope(type, value) AS (
+  SELECT i.type, i.value FROM identity i
+  WHERE i.profile_id = (SELECT profile_id FROM identity WHERE type = $1 AND value = $2)
+  UNION
+  SELECT i2.type, i2.value
+  FROM scope s
+  JOIN identity_link_member m ON m.type = s.type AND m.value = s.value
+  JOIN identity_link l ON l.id = m.link_id AND l.retired_at IS NULL
+  CROSS JOIN LATERAL unnest(l.member_types, l.member_values) AS m2(type, value)
+  JOIN identity i1 ON i1.type = m2.type AND i1.value = m2.value
+  JOIN identity i2 ON i2.profile_id = i1.profile_id
+)
+SELECT s.type, s.value, i.profile_id, i.seq::text AS seq
+FROM scope s JOIN identity i ON i.type = s.type AND i.value = s.value
+ORDER BY s.type, s.value`;
+
+// $1 profile ids
+export const LOCK_PROFILES = `
+SELECT id, created_at, revision::text AS revision FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE`;
+
+// Active links with a member among the identities ($1 types, $2 values), in replay order.
+export const LINKS_OF = `
+SELECT l.id::text, l.position::text AS position, l.forced, l.member_types AS types, l.member_values AS values
+FROM identity_link l
+WHERE l.retired_at IS NULL
+  AND l.id IN (SELECT x.link_id FROM identity_link_member x
+               JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON x.type = u.t AND x.value = u.v)
+ORDER BY l.position, l.id`;
+
+// $1 types, $2 values, $3 profile ids
+export const MOVE_IDENTITIES = `
+UPDATE identity i SET profile_id = u.p
+FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(t, v, p)
+WHERE i.type = u.t AND i.value = u.v`;
+
+// $1 ids, $2 revision
+export const INSERT_PROFILES =
+  'INSERT INTO profile (id, revision) SELECT unnest($1::uuid[]), $2::bigint';
+
+// $1 ids, $2 revision
+export const SET_REVISION = `
+UPDATE profile SET revision = $2::bigint, updated_at = now() WHERE id = ANY($1::uuid[])`;
+
+// $1 dissolved profile ids, $2 the profile each now redirects to
+export const MARK_DISSOLVED = `
+UPDATE profile p SET merged_into = m.into_id, updated_at = now()
+FROM unnest($1::uuid[], $2::uuid[]) AS m(from_id, into_id)
+WHERE p.id = m.from_id`;
+
+// Retires every active link holding $1:$2 and returns them.
+export const RETIRE_LINKS_OF = `
+UPDATE identity_link l SET retired_at = now()
+WHERE l.retired_at IS NULL
+  AND l.id IN (SELECT link_id FROM identity_link_member WHERE type = $1 AND value = $2)
+RETURNING l.position::text AS position, l.forced, l.cause_kind, l.cause_ref, l.first_seen_at,
+          l.member_types AS types, l.member_values AS values`;
+
+// The rest of a retired link keeps its place in the replay order (the earliest when the same set
+// is already linked). $1 hashes, $2 positions, $3 forced, $4 cause kinds, $5 cause refs,
+// $6 first seen, $7 member types, $8 member values (each a sorted array literal)
+export const RELINK_REST = `
+WITH ins AS (
+  INSERT INTO identity_link (hash, position, size, forced, cause_kind, cause_ref, first_seen_at, member_types, member_values)
+  VALUES ($1, $2, cardinality($7::text[]), $3, $4, $5, $6, $7::text[], $8::text[])
+  ON CONFLICT (hash) WHERE retired_at IS NULL DO UPDATE SET position = least(identity_link.position, EXCLUDED.position)
+  RETURNING id, member_types, member_values, (xmax = 0) AS inserted
+)
+INSERT INTO identity_link_member (type, value, link_id)
+SELECT t.type, t.value, ins.id FROM ins CROSS JOIN LATERAL unnest(ins.member_types, ins.member_values) AS t(type, value)
+WHERE ins.inserted`;

@@ -1,0 +1,82 @@
+import { Logger, LogLevel } from '@nestjs/common';
+import { toAppConfig } from './config/configuration';
+import { ConfigError } from './config/env.validation';
+import { loadEnv } from './config/load-env';
+import { startEmbeddedPostgres } from './database/embedded-postgres';
+import { runMigrations } from './database/migrate';
+import { redisAnswers } from './redis/redis-check';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+// Startup order: config, Redis (cheap to check, so fail before initialising a database),
+// PostgreSQL (embedded when DATABASE_URL is unset), migrations under an advisory lock, HTTP.
+async function main(): Promise<void> {
+  const logger = new Logger('Traitbase');
+  const env = loadEnv();
+  Logger.overrideLogger(LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1));
+  if (!(await redisAnswers(env.REDIS_URL))) {
+    process.stderr.write(
+      `Redis does not answer at ${redactUrl(env.REDIS_URL)}: start one with \`docker compose up -d redis\` ` +
+        '(or `redis-server --daemonize yes`), or set REDIS_URL.\n',
+    );
+    process.exit(1);
+  }
+  if (!env.DATABASE_URL) {
+    const embedded = await startEmbeddedPostgres({
+      home: env.TRAITBASE_HOME,
+      port: env.EMBEDDED_PG_PORT,
+    });
+    env.DATABASE_URL = embedded.url;
+  }
+  const config = toAppConfig(env);
+  const applied = await runMigrations(config.databaseUrl, config.databaseSchema).catch(
+    (err: unknown) => {
+      throw databaseProblem(err) ?? err;
+    },
+  );
+  if (applied.length > 0) logger.log(`applied ${applied.length} migration(s)`);
+  // Loaded only now, so a bad environment or a missing Redis is reported without the app's load time.
+  const { createApp } = await import('./bootstrap');
+  const app = await createApp(config, env.LOG_LEVEL);
+  await app.listen({ port: config.port, host: '0.0.0.0' }).catch((err: NodeJS.ErrnoException) => {
+    throw err.code === 'EADDRINUSE'
+      ? new ConfigError(`PORT: ${config.port} is already in use; set PORT to a free port`)
+      : err;
+  });
+  logger.log(`listening on http://localhost:${config.port} (role ${config.role})`);
+}
+
+// The first connection to DATABASE_URL fails for reasons the user fixes: say which, in one line.
+function databaseProblem(err: unknown): ConfigError | undefined {
+  const { code, message } = err as { code?: string; message?: string };
+  if (code === '3D000')
+    return new ConfigError(`DATABASE_URL: ${message}; create it first (createdb)`);
+  if (code === '28P01' || code === '28000') return new ConfigError(`DATABASE_URL: ${message}`);
+  if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'ETIMEDOUT') {
+    return new ConfigError(
+      `DATABASE_URL: PostgreSQL does not answer (${message}); start it (\`docker compose up -d postgres\`) ` +
+        'or unset DATABASE_URL to use the embedded one',
+    );
+  }
+  return undefined;
+}
+
+// Keeps credentials out of the terminal and logs.
+function redactUrl(url: string): string {
+  return url.replace(/\/\/[^@/]*@/, '//***@');
+}
+
+// Problems the user fixes (configuration, definition files) print as their message alone.
+async function report(err: unknown): Promise<void> {
+  if (err instanceof ConfigError) return void process.stderr.write(`${err.message}\n`);
+  const { InvalidDefinitionsError } = await import('./trait-definitions/trait-definitions.startup');
+  if (err instanceof InvalidDefinitionsError) return void process.stderr.write(`${err.message}\n`);
+  process.stderr.write(
+    `Traitbase failed to start: ${err instanceof Error ? err.stack : String(err)}\n`,
+  );
+}
+
+main().catch(async (err: unknown) => {
+  await report(err).catch(() => process.stderr.write(`${String(err)}\n`));
+  process.exit(1);
+});

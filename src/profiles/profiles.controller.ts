@@ -1,0 +1,40 @@
+import { Controller, Get, Param, Query } from '@nestjs/common';
+import { CurrentPrincipal } from '../api-keys/current-principal.decorator';
+import { RequireScopes } from '../api-keys/require-scopes.decorator';
+import type { Principal } from '../api-keys/scopes';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { ProfileTraitsQuery } from './dto/profile-traits.query';
+import { ProfilesService } from './profiles.service';
+import type { TraitView } from './trait-view';
+
+function parseIdentity(param: string): { type: string; value: string } {
+  const colon = param.indexOf(':');
+  if (colon <= 0 || colon === param.length - 1) {
+    throw new DomainError(ErrorCode.INVALID_INPUT, 'identity: must be written {type}:{value}, e.g. user_id:42');
+  }
+  return { type: param.slice(0, colon), value: param.slice(colon + 1) };
+}
+
+// Segment Profile API shape: GET /v1/profiles/{type}:{value}/traits?include=a,b&verbose=true
+@Controller('v1/profiles')
+export class ProfilesController {
+  constructor(private readonly profiles: ProfilesService) {}
+
+  @Get(':identity/traits')
+  @RequireScopes('profile:read')
+  async traits(
+    @Param('identity') identity: string,
+    @Query() query: ProfileTraitsQuery,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<{ traits: Record<string, unknown> }> {
+    const { type, value } = parseIdentity(identity);
+    const ref = await this.profiles.findByIdentityOrThrow(type, value);
+    const names = query.include ? query.include.split(',').filter(Boolean) : undefined;
+    const views = await this.profiles.traits(principal, ref, names);
+    return { traits: Object.fromEntries(views.map((v) => [v.name, query.verbose ? verbose(v) : v.value])) };
+  }
+}
+
+function verbose(v: TraitView) {
+  return { value: v.value, updatedAt: v.updatedAt, status: v.status, provenance: v.provenance };
+}

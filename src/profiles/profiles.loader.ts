@@ -1,0 +1,51 @@
+import { Injectable } from '@nestjs/common';
+import DataLoader from 'dataloader';
+import type { IdentityEntity } from '../identity/identity.entity';
+import type { MergeLogEntryModel } from '../identity/graphql/identity.models';
+import { IdentityService } from '../identity/identity.service';
+import { MergeLogService } from '../identity/merge-log.service';
+import type { StoredValue } from '../traits/stored-value';
+import { TraitReader } from '../traits/trait-reader.service';
+
+export interface ProfileLoaders {
+  values: (asOf: Date | null) => DataLoader<string, StoredValue[]>;
+  identities: DataLoader<string, IdentityEntity[]>;
+  merges: DataLoader<string, MergeLogEntryModel[]>;
+}
+
+function groupBy<T>(ids: readonly string[], rows: T[], key: (row: T) => string): T[][] {
+  const map = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const row of rows) map.get(key(row))?.push(row);
+  return ids.map((id) => map.get(id) ?? []);
+}
+
+// Per-request loaders: a list of profiles reads its traits and identities in one query each.
+@Injectable()
+export class ProfilesLoaderFactory {
+  constructor(
+    private readonly reader: TraitReader,
+    private readonly identities: IdentityService,
+    private readonly mergeLog: MergeLogService,
+  ) {}
+
+  create(): ProfileLoaders {
+    const byAsOf = new Map<string, DataLoader<string, StoredValue[]>>();
+    return {
+      values: (asOf) => {
+        const key = asOf?.toISOString() ?? 'now';
+        let loader = byAsOf.get(key);
+        if (!loader) {
+          loader = new DataLoader(async (ids) =>
+            groupBy(ids, await this.reader.valuesOf(ids, asOf ?? undefined), (r) => r.profileId),
+          );
+          byAsOf.set(key, loader);
+        }
+        return loader;
+      },
+      identities: new DataLoader(async (ids) =>
+        groupBy(ids, await this.identities.listByProfiles(ids), (r) => r.profileId),
+      ),
+      merges: new DataLoader((ids) => this.mergeLog.mergesOf(ids)),
+    };
+  }
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdentityModule } from '../identity/identity.module';
+import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
+import { TraitsModule } from '../traits/traits.module';
+import { ProfileEntity } from './profile.entity';
+import { ProfilesController } from './profiles.controller';
+import { ProfilesLoaderFactory } from './profiles.loader';
+import { ProfilesResolver } from './profiles.resolver';
+import { ProfilesService } from './profiles.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([ProfileEntity]), IdentityModule, TraitDefinitionsModule, TraitsModule],
+  controllers: [ProfilesController],
+  providers: [ProfilesService, ProfilesResolver, ProfilesLoaderFactory],
+  exports: [ProfilesService, ProfilesLoaderFactory],
+})
+export class ProfilesModule {}

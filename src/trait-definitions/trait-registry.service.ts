@@ -1,0 +1,88 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { Repository } from 'typeorm';
+import type { TraitDef } from './trait-def';
+import { TraitDefinitionEntity } from './trait-definition.entity';
+import type { TraitType } from './trait-spec';
+
+const MAX_AGE_MS = 10_000;
+const MISS_RELOAD_MS = 500;
+
+export function toTraitDef(e: TraitDefinitionEntity): TraitDef {
+  return {
+    id: e.id,
+    name: e.name,
+    type: e.type as TraitType,
+    sourceKind: e.sourceKind,
+    version: e.version,
+    schemaVersion: e.schemaVersion,
+    pii: e.pii,
+    exposure: e.exposure,
+    freshnessSeconds: e.freshnessSeconds,
+    values: e.spec.values ?? null,
+    description: e.spec.description ?? null,
+    owner: e.spec.owner ?? null,
+    retired: e.retiredAt !== null,
+  };
+}
+
+// In-memory view of every trait definition (active and retired). Reloaded when older than
+// MAX_AGE_MS, on a miss (a definition applied by another process), or after a local apply.
+@Injectable()
+export class TraitRegistry {
+  private byName = new Map<string, TraitDef>();
+  private byId = new Map<number, TraitDef>();
+  private loadedAt = 0;
+  private loading: Promise<void> | undefined;
+
+  constructor(
+    @InjectRepository(TraitDefinitionEntity) private readonly defs: Repository<TraitDefinitionEntity>,
+  ) {}
+
+  invalidate(): void {
+    this.loadedAt = 0;
+  }
+
+  async get(name: string): Promise<TraitDef | undefined> {
+    await this.ensureFresh();
+    const found = this.byName.get(name);
+    if (found || Date.now() - this.loadedAt < MISS_RELOAD_MS) return found;
+    await this.reload();
+    return this.byName.get(name);
+  }
+
+  async getMany(names: Iterable<string>): Promise<Map<string, TraitDef | undefined>> {
+    const out = new Map<string, TraitDef | undefined>();
+    for (const name of names) out.set(name, await this.get(name));
+    return out;
+  }
+
+  async byIdMap(): Promise<ReadonlyMap<number, TraitDef>> {
+    await this.ensureFresh();
+    return this.byId;
+  }
+
+  async all(): Promise<TraitDef[]> {
+    await this.ensureFresh();
+    return [...this.byName.values()];
+  }
+
+  private async ensureFresh(): Promise<void> {
+    if (Date.now() - this.loadedAt > MAX_AGE_MS) await this.reload();
+  }
+
+  private reload(): Promise<void> {
+    this.loading ??= this.defs
+      .find()
+      .then((rows) => {
+        const defs = rows.map(toTraitDef);
+        this.byName = new Map(defs.map((d) => [d.name, d]));
+        this.byId = new Map(defs.map((d) => [d.id, d]));
+        this.loadedAt = Date.now();
+      })
+      .finally(() => {
+        this.loading = undefined;
+      });
+    return this.loading;
+  }
+}

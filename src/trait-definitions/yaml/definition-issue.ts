@@ -1,0 +1,27 @@
+export type YamlPath = (string | number)[];
+
+// One problem in one file, printed as `file:line:col: path: rule`.
+export interface DefinitionIssue {
+  file: string;
+  line: number;
+  col: number;
+  path: string;
+  rule: string;
+}
+
+// ['traits', 0, 'type'] → "traits[0].type"; [] → "(file)".
+export function formatPath(path: YamlPath): string {
+  if (path.length === 0) return '(file)';
+  return path.reduce<string>(
+    (out, seg) => (typeof seg === 'number' ? `${out}[${seg}]` : out ? `${out}.${seg}` : seg),
+    '',
+  );
+}
+
+export function formatIssue(issue: DefinitionIssue): string {
+  return `${issue.file}:${issue.line}:${issue.col}: ${issue.path}: ${issue.rule}`;
+}
+
+export function compareIssues(a: DefinitionIssue, b: DefinitionIssue): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
+}

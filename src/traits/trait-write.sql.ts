@@ -1,0 +1,176 @@
+// Set-based SQL of the trait write path (TraitWriter). Every statement runs inside the batch's
+// transaction; the tb_* tables are temporary and dropped at commit.
+
+export const CREATE_STAGE = `
+CREATE TEMP TABLE tb_stage (
+  idx int, id_type text, id_value text, trait_id int, def_version int, value jsonb, observed_at timestamptz
+) ON COMMIT DROP`;
+
+export const COPY_STAGE = 'COPY tb_stage FROM STDIN';
+
+// Temporary tables have no statistics until analysed. Without them the planner guesses their size
+// and, once identity and trait_value are large, hashes or sorts those whole tables for every batch
+// instead of probing their primary keys. Only the columns the following joins use are analysed.
+export const ANALYZE_STAGE = 'ANALYZE tb_stage (id_type, id_value)';
+export const ANALYZE_OBSERVATIONS = 'ANALYZE tb_obs (profile_id, trait_id, id_type, id_value)';
+export const ANALYZE_CLASSIFIED = 'ANALYZE tb_cls (profile_id, trait_id, fresh, has_cur)';
+
+// Unknown identities get a new profile each (exact match; identity rules refine this).
+export const CREATE_MISSING_PROFILES = `
+WITH ids AS (SELECT DISTINCT id_type, id_value FROM tb_stage),
+missing AS (
+  SELECT ids.id_type, ids.id_value, gen_random_uuid() AS profile_id FROM ids
+  WHERE NOT EXISTS (SELECT 1 FROM identity i WHERE i.type = ids.id_type AND i.value = ids.id_value)
+),
+ins AS (
+  INSERT INTO identity (type, value, profile_id, source_kind)
+  SELECT id_type, id_value, profile_id, $1 FROM missing ORDER BY id_type, id_value
+  ON CONFLICT DO NOTHING
+  RETURNING profile_id
+)
+INSERT INTO profile (id) SELECT profile_id FROM ins`;
+
+// One observation per (profile, trait, observed_at); when a batch repeats one, the last row wins.
+export const CREATE_OBSERVATIONS = `
+CREATE TEMP TABLE tb_obs ON COMMIT DROP AS
+SELECT DISTINCT ON (i.profile_id, s.trait_id, s.observed_at)
+  i.profile_id, s.trait_id, s.def_version, s.value, s.observed_at, s.id_type, s.id_value, s.idx
+FROM tb_stage s JOIN identity i ON i.type = s.id_type AND i.value = s.id_value
+ORDER BY i.profile_id, s.trait_id, s.observed_at, s.idx DESC`;
+
+// Locks the batch's profiles in id order, so concurrent batches serialise per profile and never
+// deadlock, and remembers the revision each changed profile will get.
+export const LOCK_PROFILES = `
+CREATE TEMP TABLE tb_prof ON COMMIT DROP AS
+SELECT id, revision + 1 AS next_revision FROM profile
+WHERE id IN (SELECT DISTINCT profile_id FROM tb_obs)
+ORDER BY id FOR UPDATE`;
+
+export const CREATE_TOUCHED = 'CREATE TEMP TABLE tb_touched (profile_id uuid) ON COMMIT DROP';
+
+// fresh: newer than the latest observation of the current value (or no current value).
+export const CLASSIFY = `
+CREATE TEMP TABLE tb_cls ON COMMIT DROP AS
+SELECT o.*, tv.value AS cur_value, tv.revision_id AS cur_rev, tv.valid_from AS cur_from,
+       tv.profile_id IS NOT NULL AS has_cur,
+       (tv.profile_id IS NULL OR o.observed_at > tv.last_observed_at) AS fresh
+FROM tb_obs o
+LEFT JOIN trait_value tv ON tv.profile_id = o.profile_id AND tv.trait_id = o.trait_id`;
+
+// Fresh observations that change the value: compared with the current value for the first one,
+// with the previous observation of the batch for the rest.
+export const CREATE_CHANGES = `
+CREATE TEMP TABLE tb_chg ON COMMIT DROP AS
+SELECT * FROM (
+  SELECT c.*, lag(c.value) OVER w AS prev_value, row_number() OVER w AS rn
+  FROM tb_cls c WHERE c.fresh
+  WINDOW w AS (PARTITION BY c.profile_id, c.trait_id ORDER BY c.observed_at)
+) x
+WHERE CASE WHEN rn = 1 THEN (CASE WHEN has_cur THEN value IS DISTINCT FROM cur_value ELSE value IS NOT NULL END)
+           ELSE value IS DISTINCT FROM prev_value END`;
+
+// $1 source_kind, $2 source_ref, $3 run_id
+export const WRITE_FRESH = `
+WITH ins AS (
+  INSERT INTO trait_revision (profile_id, trait_id, value, valid_from, valid_to, definition_version,
+                              source_kind, source_ref, run_id, identity_type, identity_value, profile_revision)
+  SELECT c.profile_id, c.trait_id, c.value, c.observed_at,
+         lead(c.observed_at) OVER (PARTITION BY c.profile_id, c.trait_id ORDER BY c.observed_at),
+         c.def_version, $1, $2::jsonb, $3, c.id_type, c.id_value, p.next_revision
+  FROM tb_chg c JOIN tb_prof p ON p.id = c.profile_id
+  RETURNING profile_id, trait_id, id, value, valid_from, valid_to
+),
+closed AS (
+  UPDATE trait_revision r SET valid_to = f.first_from
+  FROM (SELECT profile_id, min(cur_rev) AS cur_rev, min(observed_at) AS first_from
+        FROM tb_chg WHERE has_cur GROUP BY profile_id, trait_id) f
+  WHERE r.profile_id = f.profile_id AND r.id = f.cur_rev
+),
+touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins),
+last_obs AS (
+  SELECT profile_id, trait_id, max(observed_at) AS last_at FROM tb_cls WHERE fresh GROUP BY profile_id, trait_id
+)
+INSERT INTO trait_value (profile_id, trait_id, value, valid_from, last_observed_at, revision_id)
+SELECT l.profile_id, l.trait_id, i.value, i.valid_from, l.last_at, i.id
+FROM last_obs l JOIN ins i ON i.profile_id = l.profile_id AND i.trait_id = l.trait_id AND i.valid_to IS NULL
+ON CONFLICT (profile_id, trait_id) DO UPDATE
+SET value = EXCLUDED.value, valid_from = EXCLUDED.valid_from,
+    last_observed_at = EXCLUDED.last_observed_at, revision_id = EXCLUDED.revision_id`;
+
+// A newer observation of an unchanged value only moves last_observed_at (freshness), no revision.
+export const CONFIRM_UNCHANGED = `
+UPDATE trait_value tv SET last_observed_at = l.last_at
+FROM (SELECT profile_id, trait_id, max(observed_at) AS last_at FROM tb_cls
+      WHERE fresh AND has_cur GROUP BY profile_id, trait_id) l
+WHERE tv.profile_id = l.profile_id AND tv.trait_id = l.trait_id AND l.last_at > tv.last_observed_at
+  AND NOT EXISTS (SELECT 1 FROM tb_chg c WHERE c.profile_id = l.profile_id AND c.trait_id = l.trait_id)`;
+
+// A late observation of the current value at or after its valid_from is already recorded: the
+// revision in force then is the current one (zero-length revisions aside, which WRITE_LATE_PASS
+// skips too), so its pass would find 'same'. Leaving it out spares a timeline lookup per row,
+// which is what an identical re-load is made of.
+export const CREATE_LATE = `
+CREATE TEMP TABLE tb_late ON COMMIT DROP AS
+SELECT * FROM tb_cls
+WHERE NOT fresh AND NOT (has_cur AND observed_at >= cur_from AND value IS NOT DISTINCT FROM cur_value)`;
+
+// Late observations go into the timeline, one per (profile, trait) per pass:
+// - same value as the revision in force then: nothing to do;
+// - a different value already observed at that very instant: rejected as a conflict;
+// - inside the current value's confirmed interval: kept as a zero-length revision (history only);
+// - before the current value: inserted between its neighbours, the predecessor closed at it.
+// $1 source_kind, $2 source_ref, $3 run_id
+export const WRITE_LATE_PASS = `
+WITH pick AS (
+  DELETE FROM tb_late l
+  USING (SELECT DISTINCT ON (profile_id, trait_id) ctid AS c FROM tb_late
+         ORDER BY profile_id, trait_id, observed_at) x
+  WHERE l.ctid = x.c
+  RETURNING l.*
+),
+ctx AS (
+  SELECT p.*, pred.id AS pred_id, pred.value AS pred_value, pred.valid_from AS pred_from, succ.valid_from AS succ_from
+  FROM pick p
+  LEFT JOIN LATERAL (
+    SELECT r.id, r.value, r.valid_from FROM trait_revision r
+    WHERE r.profile_id = p.profile_id AND r.trait_id = p.trait_id AND r.valid_from <= p.observed_at
+      AND (r.valid_to IS NULL OR r.valid_to > r.valid_from)
+    ORDER BY r.valid_from DESC, r.id DESC LIMIT 1) pred ON true
+  LEFT JOIN LATERAL (
+    SELECT r.valid_from FROM trait_revision r
+    WHERE r.profile_id = p.profile_id AND r.trait_id = p.trait_id AND r.valid_from > p.observed_at
+      AND (r.valid_to IS NULL OR r.valid_to > r.valid_from)
+    ORDER BY r.valid_from, r.id LIMIT 1) succ ON true
+),
+dec AS (
+  SELECT ctx.*, CASE
+    WHEN pred_id IS NOT NULL AND pred_value IS NOT DISTINCT FROM value THEN 'same'
+    WHEN pred_id IS NULL AND value IS NULL THEN 'same'
+    WHEN pred_from = observed_at THEN 'conflict'
+    WHEN observed_at >= cur_from THEN 'contradicted'
+    ELSE 'insert' END AS action
+  FROM ctx
+),
+ins AS (
+  INSERT INTO trait_revision (profile_id, trait_id, value, valid_from, valid_to, definition_version,
+                              source_kind, source_ref, run_id, identity_type, identity_value, profile_revision)
+  SELECT d.profile_id, d.trait_id, d.value, d.observed_at,
+         CASE d.action WHEN 'contradicted' THEN d.observed_at ELSE d.succ_from END,
+         d.def_version, $1, $2::jsonb, $3, d.id_type, d.id_value, p.next_revision
+  FROM dec d JOIN tb_prof p ON p.id = d.profile_id
+  WHERE d.action IN ('insert', 'contradicted')
+  RETURNING profile_id
+),
+closed AS (
+  UPDATE trait_revision r SET valid_to = d.observed_at
+  FROM dec d
+  WHERE d.action = 'insert' AND d.pred_id IS NOT NULL AND r.profile_id = d.profile_id AND r.id = d.pred_id
+),
+touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins)
+SELECT idx, action FROM dec`;
+
+export const BUMP_PROFILES = `
+UPDATE profile p SET revision = t.next_revision, updated_at = now()
+FROM tb_prof t
+WHERE p.id = t.id AND t.id IN (SELECT profile_id FROM tb_touched)
+RETURNING p.id, p.revision`;

@@ -1,0 +1,37 @@
+import type { Provenance } from './provenance';
+
+export interface IdentityRef {
+  type: string;
+  value: string;
+}
+
+export interface TraitWriteRow {
+  identity: IdentityRef;
+  trait: string;
+  value: unknown;
+  // When the value was true at the source; defaults to the time of the write.
+  observedAt?: Date | string | null;
+}
+
+export interface RejectedRow {
+  index: number;
+  reason: string;
+}
+
+export interface ProfileRevision {
+  profileId: string;
+  revision: number;
+}
+
+export interface WriteResult {
+  accepted: number;
+  revisions: number;
+  unchanged: number;
+  rejected: RejectedRow[];
+  profiles: ProfileRevision[];
+}
+
+export interface WriteBatch {
+  rows: TraitWriteRow[];
+  provenance: Provenance;
+}

@@ -1,0 +1,29 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { runMigrations } from '../../src/database/migrate';
+import { TEST_DATABASE_URL } from './env';
+
+export interface TestSchema {
+  url: string;
+  schema: string;
+  drop: () => Promise<void>;
+}
+
+// A fresh, migrated schema for one test file: full isolation, including trait definitions.
+export async function createTestSchema(): Promise<TestSchema> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  await runMigrations(TEST_DATABASE_URL, schema);
+  return {
+    url: TEST_DATABASE_URL,
+    schema,
+    drop: async () => {
+      const client = new Client({ connectionString: TEST_DATABASE_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
