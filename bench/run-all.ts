@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createBenchDatabase } from './lib/bench-db';
 import type { FigureResult } from './lib/figure';
 import { machineInfo } from './lib/machine';
 import { FigureFailure, FigureRun, renderResults } from './lib/results-md';
@@ -61,6 +62,7 @@ function runFigure(name: string): Promise<FigureResult> {
 
 async function main(): Promise<void> {
   const scale = benchScale();
+  await createBenchDatabase();
   const machine = await machineInfo();
   const failures: FigureFailure[] = [];
   mkdirSync(RUNS_DIR, { recursive: true });

@@ -83,4 +83,33 @@ describe('per-user order', () => {
     );
     expect(Number(shards[0].n)).toBeGreaterThan(1);
   }, 90_000);
+
+  // The same instant across two batches: the value recorded first wins the instant, so the later
+  // message is recorded 1 ms later and becomes current, each revision naming its own message.
+  it('a later batch at the same instant wins, each revision naming its message', async () => {
+    const user = `tie-${randomUUID()}`;
+    const at = '2026-05-01T12:00:00.000Z';
+    const first = identifyMessage({ userId: user, traits: { x: 10 }, timestamp: at });
+    const second = identifyMessage({ userId: user, traits: { x: 11 }, timestamp: at });
+    for (const message of [first, second]) {
+      expect(await post(t, '/v1/batch', { batch: [message] }, key)).toMatchObject({ status: 200 });
+      await waitForInboxDrained(t, 30_000);
+    }
+    const revisions = await sql<{ value: number; valid_from: Date; source_ref: unknown }>(
+      t,
+      `SELECT r.value, r.valid_from, r.source_ref FROM trait_revision r
+       JOIN trait_definition d ON d.id = r.trait_id AND d.name = 'x'
+       JOIN identity i ON i.profile_id = r.profile_id AND i.type = 'user_id'
+       WHERE i.value = $1 ORDER BY r.valid_from`,
+      [user],
+    );
+    expect(revisions).toEqual([
+      { value: 10, valid_from: new Date(at), source_ref: { messageId: first.messageId } },
+      {
+        value: 11,
+        valid_from: new Date(Date.parse(at) + 1),
+        source_ref: { messageId: second.messageId },
+      },
+    ]);
+  });
 });

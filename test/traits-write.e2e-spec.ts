@@ -168,4 +168,35 @@ describe('trait write path', () => {
     });
     expect(await res.json()).toEqual({ traits: { [seen.name]: '2026-03-01T03:00:00.000Z', [level.name]: 3 } });
   });
+
+  it("records a row's own source ref in place of the batch's, fresh and late alike", async () => {
+    const user = { type: 'user_id', value: randomUUID() };
+    const write = (rows: TraitWriteRow[]) =>
+      t.app.get(TraitWriter).write({ rows, provenance: { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: 'refs' } });
+    await write([
+      { identity: user, trait: level.name, value: 5, observedAt: '2026-04-03T00:00:00Z', sourceRef: { messageId: 'm-3' } },
+      { identity: user, trait: level.name, value: 2, observedAt: '2026-04-01T00:00:00Z' },
+    ]);
+    // Late: before the current value, so it goes into history between the two.
+    await write([{ identity: user, trait: level.name, value: 4, observedAt: '2026-04-02T00:00:00Z', sourceRef: { messageId: 'm-2' } }]);
+    const refs = await sql<{ value: number; source_ref: unknown }>(
+      t,
+      `SELECT r.value, r.source_ref FROM trait_revision r JOIN identity i ON i.profile_id = r.profile_id
+       WHERE i.type = 'user_id' AND i.value = $1 ORDER BY r.valid_from`,
+      [user.value],
+    );
+    expect(refs).toEqual([
+      { value: 2, source_ref: { keyId: 'k1' } },
+      { value: 4, source_ref: { messageId: 'm-2' } },
+      { value: 5, source_ref: { messageId: 'm-3' } },
+    ]);
+  });
+
+  it('refuses a sourceRef in writeTraits rows by name: provenance is the key, not the body', async () => {
+    const user = { type: 'user_id', value: randomUUID() };
+    const row = { identity: user, trait: level.name, value: 9, sourceRef: { messageId: 'forged' } };
+    const res = await gql(t.url, WRITE, { input: { rows: [row] } }, key);
+    expect(res.errors?.[0].message).toMatch(/sourceRef/);
+    expect(await count(t, `SELECT count(*) AS n FROM identity WHERE type = 'user_id' AND value = $1`, [user.value])).toBe(0);
+  });
 });

@@ -49,7 +49,9 @@ async function holdBenchLock(): Promise<void> {
   (client as unknown as { connection: { stream: Socket } }).connection.stream.unref();
 }
 
-export async function ensureBenchDatabase(): Promise<void> {
+// Creates the benchmark database when this server has none yet (a new machine), with the
+// extension the figures use to warm tables.
+export async function createBenchDatabase(): Promise<void> {
   const url = new URL(BENCH_DATABASE_URL);
   const name = url.pathname.slice(1);
   url.pathname = '/postgres';
@@ -62,6 +64,10 @@ export async function ensureBenchDatabase(): Promise<void> {
     await admin.end();
   }
   await withClient((c) => c.query('CREATE EXTENSION IF NOT EXISTS pg_prewarm WITH SCHEMA public'));
+}
+
+export async function ensureBenchDatabase(): Promise<void> {
+  await createBenchDatabase();
   await holdBenchLock();
 }
 

@@ -15,11 +15,20 @@ export class ApiTraitWrites {
   ) {}
 
   async write(input: WriteTraitsInput, principal: Principal) {
-    const run = await this.runs.start('api', principal.name, { keyId: principal.keyId, callerRunId: input.runId ?? null });
+    const run = await this.runs.start('api', principal.name, {
+      keyId: principal.keyId,
+      callerRunId: input.runId ?? null,
+    });
     const runId = input.runId ?? run.id;
     try {
       const result = await this.writer.write({
-        rows: input.rows,
+        // Only the row fields a caller may set: provenance is the key's, never the body's.
+        rows: input.rows.map(({ identity, trait, value, observedAt }) => ({
+          identity,
+          trait,
+          value,
+          observedAt,
+        })),
         provenance: { sourceKind: 'api', sourceRef: { keyId: principal.keyId }, runId },
       });
       await this.runs.finish(run, [result]);
@@ -29,7 +38,11 @@ export class ApiTraitWrites {
       return { runId, ...result };
     } catch (err) {
       const pub = toPublicError(err);
-      await this.runs.finish(run, [], pub.errorId ? `${pub.message} (${pub.errorId})` : pub.message);
+      await this.runs.finish(
+        run,
+        [],
+        pub.errorId ? `${pub.message} (${pub.errorId})` : pub.message,
+      );
       throw err;
     }
   }

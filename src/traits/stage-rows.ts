@@ -17,7 +17,8 @@ function observedAtOf(row: TraitWriteRow, now: Date): Date | string {
   if (raw === undefined || raw === null) return now;
   const date = raw instanceof Date ? raw : typeof raw === 'string' ? new Date(raw) : undefined;
   if (!date || Number.isNaN(date.getTime())) return 'observedAt: must be an ISO-8601 timestamp';
-  if (date.getTime() > now.getTime() + MAX_FUTURE_MS) return 'observedAt: more than 1h in the future';
+  if (date.getTime() > now.getTime() + MAX_FUTURE_MS)
+    return 'observedAt: more than 1h in the future';
   return date;
 }
 
@@ -33,10 +34,14 @@ export function stageRows(
   const rejected: RejectedRow[] = [];
   rows.forEach((row, index) => {
     const def = defs.get(row?.trait);
-    if (!def) return rejected.push({ index, reason: `trait: unknown trait ${JSON.stringify(row?.trait)}` });
+    if (!def)
+      return rejected.push({ index, reason: `trait: unknown trait ${JSON.stringify(row?.trait)}` });
     if (def.retired) return rejected.push({ index, reason: `trait: ${def.name} is retired` });
     if (def.sourceKind !== sourceKind) {
-      return rejected.push({ index, reason: `trait: ${def.name} is written by source ${def.sourceKind}, not ${sourceKind}` });
+      return rejected.push({
+        index,
+        reason: `trait: ${def.name} is written by source ${def.sourceKind}, not ${sourceKind}`,
+      });
     }
     const identity = normalizeIdentity(row.identity?.type, row.identity?.value);
     if (!identity.ok) return rejected.push({ index, reason: identity.reason });
@@ -53,6 +58,7 @@ export function stageRows(
         def.version,
         checked.value === null ? null : JSON.stringify(checked.value),
         observedAt.toISOString(),
+        row.sourceRef === undefined ? null : JSON.stringify(row.sourceRef),
       ]),
     );
   });

@@ -3,7 +3,8 @@
 
 export const CREATE_STAGE = `
 CREATE TEMP TABLE tb_stage (
-  idx int, id_type text, id_value text, trait_id int, def_version int, value jsonb, observed_at timestamptz
+  idx int, id_type text, id_value text, trait_id int, def_version int, value jsonb, observed_at timestamptz,
+  source_ref jsonb
 ) ON COMMIT DROP`;
 
 export const COPY_STAGE = 'COPY tb_stage FROM STDIN';
@@ -34,7 +35,8 @@ INSERT INTO profile (id) SELECT profile_id FROM ins`;
 export const CREATE_OBSERVATIONS = `
 CREATE TEMP TABLE tb_obs ON COMMIT DROP AS
 SELECT DISTINCT ON (i.profile_id, s.trait_id, s.observed_at)
-  i.profile_id, s.trait_id, s.def_version, s.value, s.observed_at, s.id_type, s.id_value, s.idx
+  i.profile_id, s.trait_id, s.def_version, s.value, s.observed_at, s.id_type, s.id_value, s.idx,
+  s.source_ref
 FROM tb_stage s JOIN identity i ON i.type = s.id_type AND i.value = s.id_value
 ORDER BY i.profile_id, s.trait_id, s.observed_at, s.idx DESC`;
 
@@ -69,14 +71,14 @@ SELECT * FROM (
 WHERE CASE WHEN rn = 1 THEN (CASE WHEN has_cur THEN value IS DISTINCT FROM cur_value ELSE value IS NOT NULL END)
            ELSE value IS DISTINCT FROM prev_value END`;
 
-// $1 source_kind, $2 source_ref, $3 run_id
+// $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id
 export const WRITE_FRESH = `
 WITH ins AS (
   INSERT INTO trait_revision (profile_id, trait_id, value, valid_from, valid_to, definition_version,
                               source_kind, source_ref, run_id, identity_type, identity_value, profile_revision)
   SELECT c.profile_id, c.trait_id, c.value, c.observed_at,
          lead(c.observed_at) OVER (PARTITION BY c.profile_id, c.trait_id ORDER BY c.observed_at),
-         c.def_version, $1, $2::jsonb, $3, c.id_type, c.id_value, p.next_revision
+         c.def_version, $1, coalesce(c.source_ref, $2::jsonb), $3, c.id_type, c.id_value, p.next_revision
   FROM tb_chg c JOIN tb_prof p ON p.id = c.profile_id
   RETURNING profile_id, trait_id, id, value, valid_from, valid_to
 ),
@@ -119,7 +121,7 @@ WHERE NOT fresh AND NOT (has_cur AND observed_at >= cur_from AND value IS NOT DI
 // - a different value already observed at that very instant: rejected as a conflict;
 // - inside the current value's confirmed interval: kept as a zero-length revision (history only);
 // - before the current value: inserted between its neighbours, the predecessor closed at it.
-// $1 source_kind, $2 source_ref, $3 run_id
+// $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id
 export const WRITE_LATE_PASS = `
 WITH pick AS (
   DELETE FROM tb_late l
@@ -156,7 +158,7 @@ ins AS (
                               source_kind, source_ref, run_id, identity_type, identity_value, profile_revision)
   SELECT d.profile_id, d.trait_id, d.value, d.observed_at,
          CASE d.action WHEN 'contradicted' THEN d.observed_at ELSE d.succ_from END,
-         d.def_version, $1, $2::jsonb, $3, d.id_type, d.id_value, p.next_revision
+         d.def_version, $1, coalesce(d.source_ref, $2::jsonb), $3, d.id_type, d.id_value, p.next_revision
   FROM dec d JOIN tb_prof p ON p.id = d.profile_id
   WHERE d.action IN ('insert', 'contradicted')
   RETURNING profile_id

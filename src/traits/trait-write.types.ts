@@ -11,6 +11,9 @@ export interface TraitWriteRow {
   value: unknown;
   // When the value was true at the source; defaults to the time of the write.
   observedAt?: Date | string | null;
+  // This row's own source reference (e.g. the event message it came in), in place of the batch's
+  // provenance.sourceRef; lets one batch carry many small deliveries with exact provenance each.
+  sourceRef?: Record<string, unknown>;
 }
 
 export interface RejectedRow {

@@ -1,9 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { RetryableConflict, withRetry } from '../identity/concurrency/retry';
@@ -33,7 +33,10 @@ export class TraitWriter {
 
   async write(batch: WriteBatch, now = new Date()): Promise<WriteResult> {
     if (batch.rows.length > MAX_BATCH_ROWS) {
-      throw new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, `rows: at most ${MAX_BATCH_ROWS} rows per batch`);
+      throw new DomainError(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        `rows: at most ${MAX_BATCH_ROWS} rows per batch`,
+      );
     }
     const defs = await this.registry.getMany(new Set(batch.rows.map((r) => r?.trait)));
     const { lines, rejected } = stageRows(batch.rows, defs, batch.provenance.sourceKind, now);
@@ -74,7 +77,8 @@ export class TraitWriter {
       await client.query(SQL.ANALYZE_OBSERVATIONS);
       await client.query(SQL.LOCK_PROFILES);
       const moved = await client.query(IDENTITY_MOVED_WHILE_LOCKING);
-      if (moved.rowCount) throw new RetryableConflict('an identity of the batch moved to another profile');
+      if (moved.rowCount)
+        throw new RetryableConflict('an identity of the batch moved to another profile');
       await client.query(SQL.CREATE_TOUCHED);
       await client.query(SQL.CLASSIFY);
       await client.query(SQL.ANALYZE_CLASSIFIED);
@@ -100,7 +104,11 @@ export class TraitWriter {
     return Number(res.rows[0].n);
   }
 
-  private async applyLate(client: PoolClient, params: unknown[], result: WriteResult): Promise<void> {
+  private async applyLate(
+    client: PoolClient,
+    params: unknown[],
+    result: WriteResult,
+  ): Promise<void> {
     await client.query(SQL.CREATE_LATE);
     for (;;) {
       const pass = await client.query<{ idx: number; action: string }>(SQL.WRITE_LATE_PASS, params);
@@ -108,7 +116,10 @@ export class TraitWriter {
       for (const row of pass.rows) {
         if (row.action === 'insert' || row.action === 'contradicted') result.revisions += 1;
         if (row.action === 'conflict') {
-          result.rejected.push({ index: row.idx, reason: 'observedAt: a different value was already observed at this instant' });
+          result.rejected.push({
+            index: row.idx,
+            reason: 'observedAt: a different value was already observed at this instant',
+          });
         }
       }
     }
