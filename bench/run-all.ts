@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBenchDatabase } from './lib/bench-db';
 import type { FigureResult } from './lib/figure';
@@ -11,9 +12,13 @@ import { benchScale } from './lib/scale';
 // other so they never compete for the 2 cores. Each figure's JSON line is kept in
 // bench/results/<figure>.json with the machine it ran on; bench/RESULTS.md is rewritten from all
 // of them, so running one figure does not erase the others.
+// Only full-size runs (BENCH_SCALE=1) are results: smaller ones go to a scratch folder unless
+// BENCH_RESULTS_FILE / BENCH_RUNS_DIR say otherwise.
 const BENCH_DIR = __dirname;
-const RESULTS_FILE = process.env.BENCH_RESULTS_FILE ?? join(BENCH_DIR, 'RESULTS.md');
-const RUNS_DIR = join(BENCH_DIR, 'results');
+const SCRATCH_DIR = join(tmpdir(), `traitbase-bench-scale-${benchScale()}`);
+const OUT_DIR = benchScale() === 1 ? BENCH_DIR : SCRATCH_DIR;
+const RESULTS_FILE = process.env.BENCH_RESULTS_FILE ?? join(OUT_DIR, 'RESULTS.md');
+const RUNS_DIR = process.env.BENCH_RUNS_DIR ?? join(OUT_DIR, 'results');
 
 function savedRuns(): FigureRun[] {
   if (!existsSync(RUNS_DIR)) return [];

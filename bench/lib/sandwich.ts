@@ -27,7 +27,14 @@ export interface Sandwich<B, M> {
 // sandwiches share their baseline (B M B M B M B). When a sandwich's baselines differ by more than
 // maxDrift, it is measured again (up to `retries` times) from its last baseline.
 export async function sandwiches<B, M>(opts: SandwichOptions<B, M>): Promise<Sandwich<B, M>[]> {
-  const { repeats = 3, maxDrift = 0.15, retries = 2, log = () => undefined } = opts;
+  // BENCH_SMOKE=1 (CI): one sandwich, no re-runs: it only proves the figure runs end to end.
+  const smoke = process.env.BENCH_SMOKE === '1';
+  const {
+    repeats = smoke ? 1 : 3,
+    maxDrift = 0.15,
+    retries = smoke ? 0 : 2,
+    log = () => undefined,
+  } = opts;
   const out: Sandwich<B, M>[] = [];
   let previous: B | undefined;
   for (let i = 0; i < repeats; i++) {
