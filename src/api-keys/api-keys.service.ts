@@ -8,6 +8,12 @@ import type { AppConfig } from '../config/configuration';
 import { ApiKeyEntity } from './api-key.entity';
 import { isScope, Principal, Scope } from './scopes';
 
+// TRAITBASE_ADMIN_KEY, the bootstrap key that creates the first real keys.
+const ADMIN_PRINCIPAL: Principal = Object.freeze({
+  keyId: 'bootstrap-admin',
+  name: 'TRAITBASE_ADMIN_KEY',
+  scopes: ['admin' as Scope],
+});
 const KEY_PATTERN = /^tb_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
 
 function sha256(text: string): Buffer {
@@ -61,17 +67,18 @@ export class ApiKeysService {
   // Resolves a presented key to its principal; null when unknown or revoked. Lookups are cached
   // for API_KEY_CACHE_MS so the read path does not pay a query per request.
   async authenticate(token: string): Promise<Principal | null> {
-    if (this.adminHash && timingSafeEqual(sha256(token), this.adminHash)) {
-      return { keyId: 'bootstrap-admin', name: 'TRAITBASE_ADMIN_KEY', scopes: ['admin'] };
-    }
     const cached = this.cache.get(token);
     if (cached && cached.until > Date.now()) return cached.principal;
-    const principal = await this.lookup(token);
+    const principal = this.isAdminKey(token) ? ADMIN_PRINCIPAL : await this.lookup(token);
     if (this.config.apiKeyCacheMs > 0) {
       if (this.cache.size > 10_000) this.cache.clear();
       this.cache.set(token, { principal, until: Date.now() + this.config.apiKeyCacheMs });
     }
     return principal;
+  }
+
+  private isAdminKey(token: string): boolean {
+    return !!this.adminHash && timingSafeEqual(sha256(token), this.adminHash);
   }
 
   private async lookup(token: string): Promise<Principal | null> {

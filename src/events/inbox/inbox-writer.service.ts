@@ -13,6 +13,8 @@ import { WRITE_INBOX } from './inbox.sql';
 const POOL_SIZE = 4;
 // Rows per statement when requests pile up; one request's messages are never split.
 const MAX_FLUSH_ROWS = 5000;
+// Queued rows that justify a second statement while one is in flight.
+const PARALLEL_FLUSH_MIN_ROWS = 500;
 // Rows waiting for a connection beyond this are refused with a 503 (the SDKs retry) rather than
 // piling up in memory while the database is slow.
 const MAX_QUEUED_ROWS = 50_000;
@@ -69,6 +71,9 @@ export class InboxWriter implements OnApplicationShutdown {
 
   private kick(): void {
     while (this.inFlight < POOL_SIZE && this.queue.length > 0) {
+      // A few rows wait for the flush under way and join the next one: a commit per handful of
+      // single-event requests costs more than the wait. Large batches use the connections at once.
+      if (this.inFlight > 0 && this.queuedRows < PARALLEL_FLUSH_MIN_ROWS) return;
       const batch = this.take();
       this.inFlight += 1;
       void this.flush(batch).finally(() => {
@@ -120,10 +125,12 @@ export class InboxWriter implements OnApplicationShutdown {
   private async insert(batch: Pending[]): Promise<void> {
     const rows = batch.flatMap((p) => p.rows);
     const invalid = batch.flatMap((p) => p.invalid);
-    const res = await this.pool.query<{ shard: number; n: number }>(
-      WRITE_INBOX,
-      inboxParams(rows, invalid),
-    );
+    // Named, so each connection parses and plans the statement once, not on every flush.
+    const res = await this.pool.query<{ shard: number; n: number }>({
+      name: 'tb_write_inbox',
+      text: WRITE_INBOX,
+      values: inboxParams(rows, invalid),
+    });
     const inserted = res.rows.reduce((sum, r) => sum + r.n, 0);
     if (inserted < rows.length) eventsDuplicate.inc(rows.length - inserted);
     this.signaller.signal(res.rows.map((r) => r.shard));

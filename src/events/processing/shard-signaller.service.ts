@@ -6,7 +6,7 @@ import { DRAIN_JOB, DRAIN_JOB_OPTIONS, EVENT_SHARD_QUEUES } from '../events.queu
 
 // A shard is signalled at most once per window; every commit is still followed by a signal that
 // is added after it, so a drain always starts after the rows it must see were committed.
-const SIGNAL_WINDOW_MS = 10;
+const SIGNAL_WINDOW_MS = 50;
 
 // Tells the shard workers that the inbox has new rows. A signal lost to a crash or a Redis outage
 // only delays processing: the sweeper re-signals shards with old unprocessed rows.
