@@ -36,7 +36,17 @@ function gitSha(): string {
   try {
     const sha = git('rev-parse', '--short=12', 'HEAD');
     // Uncommitted changes in the measured code make the SHA alone misleading.
-    const dirty = git('status', '--porcelain', '--', 'src', 'bench', 'migrations') !== '';
+    const dirty =
+      git(
+        'status',
+        '--porcelain',
+        '--',
+        'src',
+        'bench',
+        'migrations',
+        ':!bench/results',
+        ':!bench/RESULTS.md',
+      ) !== '';
     return dirty ? `${sha}+dirty` : sha;
   } catch {
     return 'unknown';
