@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 'use strict';
 // `npm start`: builds (`npm run build`) when dist/ is missing or older than anything it is built
-// from, then runs the server in this same process so signals reach it directly.
-const { spawnSync } = require('node:child_process');
+// from, then runs the server with its heap limit.
+const { spawn, spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
+const { heapFlags } = require('./heap');
 
 const ROOT = join(__dirname, '..');
 const ENTRY = join(ROOT, 'dist', 'src', 'main.js');
@@ -42,4 +43,26 @@ if (isStale()) {
   const build = spawnSync(npm, ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-require(ENTRY);
+// The server runs with a heap limit (scripts/heap.js): when this process was started without one,
+// the server runs in a child process that has it, with signals passed on and its exit code kept.
+let flags;
+try {
+  flags = heapFlags();
+} catch (err) {
+  process.stderr.write(`traitbase: ${err.message}\n`);
+  process.exit(1);
+}
+if (flags.length === 0) {
+  require(ENTRY);
+} else {
+  // Its own process group: a terminal's Ctrl-C reaches it once, through this process.
+  const child = spawn(process.execPath, [...flags, ENTRY], {
+    cwd: process.cwd(),
+    stdio: 'inherit',
+    detached: true,
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, () => child.kill(signal));
+  }
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+}

@@ -4,6 +4,10 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BENCH_DATABASE_URL } from '../lib/bench-db';
 import { vmHwmKb } from '../lib/proc-status';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { heapFlags } = require('../../scripts/heap') as {
+  heapFlags: (execArgv: string[], env: NodeJS.ProcessEnv) => string[];
+};
 
 const REPO_ROOT = join(__dirname, '../..');
 export const SERVICE_CPU = '0';
@@ -53,7 +57,15 @@ async function startPinned(
   const port = await freePort();
   const child = spawn(
     'taskset',
-    ['-c', SERVICE_CPU, process.execPath, '-r', '@swc-node/register', join(REPO_ROOT, script)],
+    [
+      '-c',
+      SERVICE_CPU,
+      process.execPath,
+      ...heapFlags([], { ...process.env, NODE_OPTIONS: '' }),
+      '-r',
+      '@swc-node/register',
+      join(REPO_ROOT, script),
+    ],
     {
       cwd: REPO_ROOT,
       env: { ...process.env, NODE_OPTIONS: '', NODE_ENV: 'production', ...env, PORT: String(port) },

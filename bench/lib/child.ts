@@ -1,6 +1,10 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { vmHwmKb } from './proc-status';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { heapFlags } = require('../../scripts/heap') as {
+  heapFlags: (execArgv: string[], env: NodeJS.ProcessEnv) => string[];
+};
 
 const RESULT_PREFIX = 'BENCH_RESULT ';
 const ARGS_ENV = 'BENCH_CHILD_ARGS';
@@ -15,7 +19,14 @@ export interface ChildReport {
 // result it reported. Its other output goes to our stderr, so stdout stays one JSON line per figure.
 export function runChild<A, R>(script: string, args: A): Promise<R & ChildReport> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(REPO_ROOT, script)], {
+    // With the heap limit the service runs with (scripts/heap.js), so memory is measured as shipped.
+    const node = [
+      ...heapFlags([], process.env),
+      '-r',
+      '@swc-node/register',
+      join(REPO_ROOT, script),
+    ];
+    const child = spawn(process.execPath, node, {
       cwd: REPO_ROOT,
       env: { ...process.env, [ARGS_ENV]: JSON.stringify(args) },
       stdio: ['ignore', 'pipe', 'inherit'],
