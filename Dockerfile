@@ -28,4 +28,6 @@ EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=30s \
   CMD node -e "fetch('http://127.0.0.1:'+process.env.PORT+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 # Applies pending migrations under an advisory lock, then serves; SIGTERM drains and exits.
+# The heap limit of docs/configuration.md (TRAITBASE_HEAP_MB): set NODE_OPTIONS to change it.
+ENV NODE_OPTIONS=--max-old-space-size=512
 CMD ["node", "dist/src/main.js"]

@@ -37,12 +37,6 @@ function isStale() {
   return INPUTS.some((input) => newestChange(join(ROOT, input)) > built);
 }
 
-if (isStale()) {
-  process.stderr.write('traitbase: building (first start, or the sources changed)…\n');
-  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
-  const build = spawnSync(npm, ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
-  if (build.status !== 0) process.exit(build.status ?? 1);
-}
 // The server runs with a heap limit (scripts/heap.js): when this process was started without one,
 // the server runs in a child process that has it, with signals passed on and its exit code kept.
 let flags;
@@ -51,6 +45,12 @@ try {
 } catch (err) {
   process.stderr.write(`traitbase: ${err.message}\n`);
   process.exit(1);
+}
+if (isStale()) {
+  process.stderr.write('traitbase: building (first start, or the sources changed)…\n');
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const build = spawnSync(npm, ['run', '--silent', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (build.status !== 0) process.exit(build.status ?? 1);
 }
 if (flags.length === 0) {
   require(ENTRY);
