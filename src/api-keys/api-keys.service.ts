@@ -9,10 +9,11 @@ import { ApiKeyEntity } from './api-key.entity';
 import { isScope, Principal, Scope } from './scopes';
 
 // TRAITBASE_ADMIN_KEY, the bootstrap key that creates the first real keys.
+const ADMIN_SCOPES: Scope[] = ['admin'];
 const ADMIN_PRINCIPAL: Principal = Object.freeze({
   keyId: 'bootstrap-admin',
   name: 'TRAITBASE_ADMIN_KEY',
-  scopes: ['admin' as Scope],
+  scopes: ADMIN_SCOPES,
 });
 const KEY_PATTERN = /^tb_([a-z0-9]{10})_([A-Za-z0-9_-]{32,})$/;
 
