@@ -16,8 +16,6 @@ import * as SQL from './resolution.sql';
 // Above this many identities a transaction does not take one advisory lock per identity (the
 // shared lock table is small); it relies on the profile locks and the re-read below instead.
 const ADVISORY_LOCK_MAX = 64;
-// last_seen_at is kept to the minute (resolution.sql.ts, APPLY).
-const SIGHTING_RESOLUTION_MS = 60_000;
 
 export type Planner = (state: PartitionState, now: Date) => BatchPlan;
 
@@ -27,8 +25,6 @@ interface StateRow {
   value: string | null;
   profile_id: string | null;
   n: number | null;
-  // last_seen_at of an identity ('i'), in epoch milliseconds.
-  seen_ms: number | null;
 }
 
 // One resolution transaction (docs/identity.md, "Concurrency"), in as few round trips as it takes:
@@ -99,26 +95,15 @@ export class ResolutionRunner {
     const now = new Date();
     const state = new PartitionState(randomUUID);
     const seqs: string[] = [];
-    const lastSeen = new Map<string, number>();
     for (const row of rows) {
       if (row.kind === 's') seqs.push(row.value!);
       else if (row.kind === 'c') state.setCount(row.profile_id!, row.type!, row.n!);
       else if (!revisions.has(row.profile_id!))
         throw new RetryableConflict('an identity moved while its profiles were being locked');
-      else {
-        const key = identityKey(row.type!, row.value!);
-        state.setOwner(key, row.profile_id!);
-        lastSeen.set(key, row.seen_ms!);
-      }
+      else state.setOwner(identityKey(row.type!, row.value!), row.profile_id!);
     }
     seqs.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     const plan = planner(state, now);
-    // A sighting within a minute of the recorded one would write nothing: not sent at all.
-    plan.seen = plan.seen.filter(
-      (s) =>
-        s.at.getTime() - SIGHTING_RESOLUTION_MS >
-        (lastSeen.get(identityKey(s.type, s.value)) ?? -Infinity),
-    );
     return { plan, changes: await applyPlan(client, plan, { revisions, seqs, now }) };
   }
 }

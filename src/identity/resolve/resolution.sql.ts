@@ -1,19 +1,12 @@
 // Set-based SQL of identity resolution (ResolutionRunner, applyPlan): a handful of statements per
 // transaction whatever the batch size — lock, read, (move and rebuild when merging), apply.
 
-// The batch's identities are looked up one primary-key probe each (LATERAL … LIMIT 1 keeps the
-// planner from hashing the whole identity table instead: with thousands of identities per batch
-// it otherwise does, and every batch then costs a scan of a table that only grows).
-const IDENTITIES_OF_BATCH = `
-unnest($1::text[], $2::text[]) AS u(t, v)
-CROSS JOIN LATERAL (SELECT i.type, i.value, i.profile_id, i.last_seen_at FROM identity i
-                    WHERE i.type = u.t AND i.value = u.v LIMIT 1) i`;
-
 // Locks the profiles the batch's known identities are on, in id order.
 // $1 types, $2 values
 export const LOCK_PROFILES_OF_IDENTITIES = `
 SELECT p.id, p.revision::text AS revision FROM profile p
-WHERE p.id IN (SELECT i.profile_id FROM ${IDENTITIES_OF_BATCH})
+WHERE p.id IN (SELECT i.profile_id FROM identity i
+               JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v)
 ORDER BY p.id
 FOR UPDATE OF p`;
 
@@ -22,19 +15,17 @@ FOR UPDATE OF p`;
 // positions follow the order changes really commit in. $1 types, $2 values, $3 locked profile
 // ids, $4 observations
 export const READ_STATE = `
-SELECT 'i' AS kind, i.type, i.value, i.profile_id::text AS profile_id, NULL::int AS n,
-       (extract(epoch FROM i.last_seen_at) * 1000)::float8 AS seen_ms
-FROM ${IDENTITIES_OF_BATCH}
+SELECT 'i' AS kind, i.type, i.value, i.profile_id::text AS profile_id, NULL::int AS n
+FROM identity i JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v
 UNION ALL
-SELECT 'c', type, NULL, profile_id::text, count(*)::int, NULL FROM identity WHERE profile_id = ANY($3::uuid[])
+SELECT 'c', type, NULL, profile_id::text, count(*)::int FROM identity WHERE profile_id = ANY($3::uuid[])
 GROUP BY profile_id, type
 UNION ALL
-SELECT 's', NULL, nextval('identity_replay_seq')::text, NULL, NULL, NULL FROM generate_series(1, $4::int)`;
+SELECT 's', NULL, nextval('identity_replay_seq')::text, NULL, NULL FROM generate_series(1, $4::int)`;
 
 // Everything else a batch writes, in one statement (json recordsets, one per table):
 // $1 new profiles, $2 new identities, $3 sightings of known identities (last_seen_at is kept to the
-// minute: a sighting within a minute of the recorded one writes nothing; the runner leaves those
-// out already, from the last_seen_at READ_STATE returned), $4 revisions (and merged_into)
+// minute: a sighting within a minute of the recorded one writes nothing), $4 revisions (and merged_into)
 // of existing profiles, $5 new links, $6 violations, $7 merge log entries.
 // Returns how many identities were inserted: fewer than sent means a concurrent writer created one.
 export const APPLY = `
