@@ -114,6 +114,32 @@ describe('identity unification', () => {
     ).toBe(1);
   });
 
+  it('a sighting moves lastSeenAt only when it is more than a minute after the recorded one', async () => {
+    const id = { type: 'user_id', value: uid('seen') };
+    const other = { type: 'anonymous_id', value: uid('anon') };
+    const t0 = at('2026-06-01T10:00:00.000Z');
+    await resolver.observe([id], { kind: 'event', ref: 's-1', at: t0 });
+    const lastSeen = async () =>
+      (await profile(id)).identities.find((i: any) => i.type === 'user_id').lastSeenAt;
+    expect(await lastSeen()).toBe(t0.toISOString());
+    // 30 s later, alone and in a batch with a new identity: nothing to record.
+    await resolver.observe([id], { kind: 'event', ref: 's-2', at: at('2026-06-01T10:00:30.000Z') });
+    await resolver.observeMany([
+      {
+        identities: [other],
+        cause: { kind: 'event', ref: 's-3', at: at('2026-06-01T10:00:40.000Z') },
+      },
+      {
+        identities: [id],
+        cause: { kind: 'event', ref: 's-4', at: at('2026-06-01T10:00:50.000Z') },
+      },
+    ]);
+    expect(await lastSeen()).toBe(t0.toISOString());
+    // Two minutes later: recorded.
+    await resolver.observe([id], { kind: 'event', ref: 's-5', at: at('2026-06-01T10:02:00.000Z') });
+    expect(await lastSeen()).toBe('2026-06-01T10:02:00.000Z');
+  });
+
   it('shared device: two user ids linked through one anonymous id are not merged; the violation is recorded', async () => {
     const tablet = { type: 'anonymous_id', value: uid('tablet') };
     const alice = { type: 'user_id', value: uid('alice') };
