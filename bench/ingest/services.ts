@@ -3,11 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { BENCH_DATABASE_URL } from '../lib/bench-db';
+import { serviceHeapFlags } from '../lib/heap-flags';
 import { vmHwmKb } from '../lib/proc-status';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { heapFlags } = require('../../scripts/heap') as {
-  heapFlags: (execArgv: string[], env: NodeJS.ProcessEnv) => string[];
-};
 
 const REPO_ROOT = join(__dirname, '../..');
 export const SERVICE_CPU = '0';
@@ -61,7 +58,7 @@ async function startPinned(
       '-c',
       SERVICE_CPU,
       process.execPath,
-      ...heapFlags([], { ...process.env, NODE_OPTIONS: '' }),
+      ...serviceHeapFlags({ ...process.env, NODE_OPTIONS: '' }),
       '-r',
       '@swc-node/register',
       join(REPO_ROOT, script),

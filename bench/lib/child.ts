@@ -1,10 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
+import { serviceHeapFlags } from './heap-flags';
 import { vmHwmKb } from './proc-status';
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const { heapFlags } = require('../../scripts/heap') as {
-  heapFlags: (execArgv: string[], env: NodeJS.ProcessEnv) => string[];
-};
 
 const RESULT_PREFIX = 'BENCH_RESULT ';
 const ARGS_ENV = 'BENCH_CHILD_ARGS';
@@ -21,7 +18,7 @@ export function runChild<A, R>(script: string, args: A): Promise<R & ChildReport
   return new Promise((resolve, reject) => {
     // With the heap limit the service runs with (scripts/heap.js), so memory is measured as shipped.
     const node = [
-      ...heapFlags([], process.env),
+      ...serviceHeapFlags(process.env),
       '-r',
       '@swc-node/register',
       join(REPO_ROOT, script),

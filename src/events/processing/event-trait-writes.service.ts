@@ -7,6 +7,8 @@ import type { ResolvedMessage } from './inbox-message';
 const MAX_TIE_BUMPS = 10;
 const SAME_INSTANT = /already observed at this instant/;
 
+type EventTraitRow = TraitWriteRow & { observedAt: Date };
+
 // Writes the event-fed traits of a whole shard batch as one write through the one write path;
 // each row carries its own message as provenance ({messageId}). Within the batch the write path
 // orders a profile's observations by time, and of two at the same instant keeps the later row,
@@ -35,15 +37,17 @@ export class EventTraitWrites {
       invalid += result.rejected.length - ties.size;
       rows = rows
         .filter((_, i) => ties.has(i))
-        .map((r) => ({ ...r, observedAt: new Date((r.observedAt as Date).getTime() + 1) }));
+        .map((r) => ({ ...r, observedAt: new Date(r.observedAt.getTime() + 1) }));
     }
+    // Still tied after every bump: left unwritten, counted with the rejected.
+    invalid += rows.length;
     if (invalid > 0) {
       this.logger.warn(`${invalid} event trait value(s) rejected by the write path`);
     }
   }
 }
 
-function rowsOf(m: ResolvedMessage, map: EventTraitMap): TraitWriteRow[] {
+function rowsOf(m: ResolvedMessage, map: EventTraitMap): EventTraitRow[] {
   if (m.row.trait_source === null) return [];
   const body = { traits: m.row.trait_source, properties: m.row.trait_source };
   return traitValuesOf(map, m.row.type, m.row.event, body).map((v) => ({
