@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
 import { DomainError, ErrorCode } from '../src/common/errors/domain-error';
 import { IdentityPreviewService } from '../src/identity/preview/identity-preview.service';
 import { IdentityResolver } from '../src/identity/resolve/identity-resolver.service';
@@ -143,4 +144,65 @@ describe('identity resolution under concurrent writers', () => {
     },
     DURATION_MS + 50_000,
   );
+
+  it('an identity moved between the read and the lock is read again: nothing lands on a merged-away profile', async () => {
+    const resolver = t.app.get(IdentityResolver);
+    const id = (type: string, k: string) => ({ type, value: `${ns}-race-${k}` });
+    const [a] = await resolver.observeMany([
+      { identities: [id('anonymous_id', 'a')], cause: { kind: 'test' } },
+    ]);
+    const [b] = await resolver.observeMany([
+      { identities: [id('anonymous_id', 'b')], cause: { kind: 'test' } },
+    ]);
+    // Another writer holds profile A, merges it into B and commits while our resolution waits for
+    // A's lock — after it read where anonymous_id a was.
+    const other = new Client({ connectionString: t.db.url, options: `-c search_path=${t.db.schema}` });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT id FROM profile WHERE id = $1 FOR UPDATE', [a.profileId]);
+      const observed = resolver.observe([id('anonymous_id', 'a'), id('device_id', 'd')], {
+        kind: 'test',
+      });
+      // (Polled from another session: inside a transaction pg_stat_activity is a snapshot.)
+      await waitFor(
+        async () =>
+          (await count(
+            t,
+            `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()
+             AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'`,
+          )) > 0,
+      );
+      await other.query('UPDATE identity SET profile_id = $2 WHERE profile_id = $1', [
+        a.profileId,
+        b.profileId,
+      ]);
+      await other.query(
+        'UPDATE profile SET merged_into = $2, revision = revision + 1 WHERE id = $1',
+        [a.profileId, b.profileId],
+      );
+      await other.query('COMMIT');
+      expect((await observed).profileId).toBe(b.profileId);
+    } finally {
+      await other.end();
+    }
+    const rows = await sql<{ value: string; profile_id: string }>(
+      t,
+      'SELECT value, profile_id FROM identity WHERE value LIKE $1 ORDER BY value',
+      [`${ns}-race-%`],
+    );
+    expect(rows.map((r) => [r.value.slice(-1), r.profile_id])).toEqual([
+      ['a', b.profileId],
+      ['b', b.profileId],
+      ['d', b.profileId],
+    ]);
+  });
 });
+
+async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -5,6 +5,8 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 // links holding the split identity and stores the rest of each at the same position.
 @Entity('identity_link')
 @Index('identity_link_hash_uq', ['hash'], { unique: true, where: '"retired_at" IS NULL' })
+// GIN on member_values (migrations/…-IdentityLinkMembersGin): which links an identity is in.
+@Index('identity_link_member_values_gin', { synchronize: false })
 export class IdentityLinkEntity {
   @PrimaryGeneratedColumn('increment', {
     type: 'bigint',
@@ -22,7 +24,7 @@ export class IdentityLinkEntity {
   @Column({ type: 'int' })
   size!: number;
 
-  // The identities of the set, sorted by (type, value); identity_link_member indexes them.
+  // The identities of the set, sorted by (type, value); a GIN index on the values finds them.
   @Column({ name: 'member_types', type: 'text', array: true })
   memberTypes!: string[];
 

@@ -2,15 +2,20 @@ import type { ProfileOwnedTable } from './profile-owned-tables';
 
 const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
+// Every move also filters on \`= ANY($1)\`: the join alone lets the planner hash the whole table
+// (a sequential scan of every identity, revision or event) where an index scan of the moved
+// profiles' rows is what it takes.
 // Merge, in one statement: the identities and every profile-owned row of each merged profile move
 // to the profile it was merged into. $1 merged profile ids, $2 the profile each was merged into
 export function moveMergedRows(tables: readonly ProfileOwnedTable[]): string {
   const moves = tables.map((t, i) => {
     const p = q(t.profileColumn);
-    return `t${i} AS (UPDATE ${q(t.table)} x SET ${p} = m.into_id FROM m WHERE x.${p} = m.from_id)`;
+    return `t${i} AS (UPDATE ${q(t.table)} x SET ${p} = m.into_id FROM m
+    WHERE x.${p} = m.from_id AND x.${p} = ANY($1::uuid[]))`;
   });
   return `WITH m AS (SELECT * FROM unnest($1::uuid[], $2::uuid[]) AS m(from_id, into_id)),
-ids AS (UPDATE identity SET profile_id = m.into_id FROM m WHERE identity.profile_id = m.from_id)${moves.map((s) => `,\n${s}`).join('')}
+ids AS (UPDATE identity SET profile_id = m.into_id FROM m
+  WHERE identity.profile_id = m.from_id AND identity.profile_id = ANY($1::uuid[]))${moves.map((s) => `,\n${s}`).join('')}
 SELECT 1`;
 }
 
@@ -32,5 +37,5 @@ export function moveByProfile(t: ProfileOwnedTable): string {
   const p = q(t.profileColumn);
   return `UPDATE ${q(t.table)} x SET ${p} = m.into_id
 FROM unnest($1::uuid[], $2::uuid[]) AS m(from_id, into_id)
-WHERE x.${p} = m.from_id`;
+WHERE x.${p} = m.from_id AND x.${p} = ANY($1::uuid[])`;
 }

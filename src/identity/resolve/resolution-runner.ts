@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { IdentityChangesPublisher } from '../changes/identity-changes.publisher';
 import { identityLockKeys, RetryableConflict } from '../concurrency/retry';
+import { IDENTITY_BEGIN, inTransaction } from '../concurrency/transaction';
 import { PartitionState } from '../engine/partition-state';
 import { identityKey } from '../engine/prepare-observation';
 import { applyPlan } from './apply-plan';
@@ -16,22 +17,40 @@ import * as SQL from './resolution.sql';
 // Above this many identities a transaction does not take one advisory lock per identity (the
 // shared lock table is small); it relies on the profile locks and the re-read below instead.
 const ADVISORY_LOCK_MAX = 64;
+// last_seen_at is kept to the minute (resolution.sql.ts, APPLY).
+const SIGHTING_RESOLUTION_MS = 60_000;
 
 export type Planner = (state: PartitionState, now: Date) => BatchPlan;
 
 interface StateRow {
-  kind: 'i' | 'c' | 's';
+  kind: 'i' | 'c' | 'r';
   type: string | null;
   value: string | null;
   profile_id: string | null;
   n: number | null;
+  // When an identity ('i') was last seen, epoch milliseconds.
+  seen_ms: number | null;
+}
+
+interface LockRow {
+  kind: 'l' | 's';
+  id: string | null;
+  value: string;
+}
+
+// What READ_STATE found, ready for the rule engine.
+interface ReadState {
+  state: PartitionState;
+  revisions: Map<string, bigint>;
+  lastSeen: Map<string, number>;
 }
 
 // One resolution transaction (docs/identity.md, "Concurrency"), in as few round trips as it takes:
-// BEGIN with advisory locks on the identities (sorted); the profiles they are on locked in id
-// order; the identities re-read with the profiles' counts and the replay positions — an identity
-// that moved to a profile we do not hold means RetryableConflict, and the caller runs it again;
-// the planner decides on that state; the plan is applied; COMMIT. Changes are published after.
+// BEGIN with advisory locks on the identities (sorted); where the identities are, the counts and
+// revisions of their profiles; those profiles locked in id order with replay positions drawn —
+// when a revision moved since the read, the state is read again under the locks, and an identity
+// that is now on a profile we do not hold means RetryableConflict (the caller runs it again); the
+// planner decides on that state; the plan is applied; COMMIT. Changes are published after.
 @Injectable()
 export class ResolutionRunner {
   constructor(
@@ -45,19 +64,23 @@ export class ResolutionRunner {
     observations: number,
     planner: Planner,
   ): Promise<BatchPlan> {
-    const runner = this.db.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      const { plan, changes } = await this.resolve(client, identities, observations, planner);
-      await client.query('COMMIT');
-      void this.publisher.publish(changes);
-      return plan;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
+    const byKey = new Map(identities.map((i) => [identityKey(i.type, i.value), i]));
+    // The keys are decimal integers we computed: safe to send inline, in the same round trip as BEGIN.
+    const keys =
+      byKey.size <= ADVISORY_LOCK_MAX
+        ? identityLockKeys(this.config.databaseSchema, byKey.keys())
+        : [];
+    const begin =
+      keys.length > 0
+        ? `${IDENTITY_BEGIN}; SELECT pg_advisory_xact_lock(k) FROM unnest('{${keys.join(',')}}'::bigint[]) AS k`
+        : IDENTITY_BEGIN;
+    const { plan, changes } = await inTransaction(
+      this.db,
+      (client) => this.resolve(client, [...byKey.values()], observations, planner),
+      begin,
+    );
+    void this.publisher.publish(changes);
+    return plan;
   }
 
   private async resolve(
@@ -66,44 +89,52 @@ export class ResolutionRunner {
     observations: number,
     planner: Planner,
   ) {
-    const byKey = new Map(identities.map((i) => [identityKey(i.type, i.value), i]));
-    const types = [...byKey.values()].map((i) => i.type);
-    const values = [...byKey.values()].map((i) => i.value);
-    // The keys are decimal integers we computed: safe to send inline, in the same round trip as BEGIN.
-    const keys =
-      byKey.size <= ADVISORY_LOCK_MAX
-        ? identityLockKeys(this.config.databaseSchema, byKey.keys())
-        : [];
-    await client.query(
-      keys.length > 0
-        ? `BEGIN; SELECT pg_advisory_xact_lock(k) FROM unnest('{${keys.join(',')}}'::bigint[]) AS k`
-        : 'BEGIN',
-    );
-    const locked = await client.query<{ id: string; revision: string }>(
-      SQL.LOCK_PROFILES_OF_IDENTITIES,
-      [types, values],
-    );
-    const revisions = new Map(locked.rows.map((r) => [r.id, BigInt(r.revision)]));
-    const rows = (
-      await client.query<StateRow>(SQL.READ_STATE, [
-        types,
-        values,
-        [...revisions.keys()],
-        observations,
-      ])
+    const types = identities.map((i) => i.type);
+    const values = identities.map((i) => i.value);
+    const readState = async () =>
+      toReadState((await client.query<StateRow>(SQL.READ_STATE, [types, values])).rows);
+    let read = await readState();
+    const lockRows = (
+      await client.query<LockRow>(SQL.LOCK_PROFILES, [[...read.revisions.keys()], observations])
     ).rows;
-    const now = new Date();
-    const state = new PartitionState(randomUUID);
+    const locked = new Map<string, bigint>();
     const seqs: string[] = [];
-    for (const row of rows) {
-      if (row.kind === 's') seqs.push(row.value!);
-      else if (row.kind === 'c') state.setCount(row.profile_id!, row.type!, row.n!);
-      else if (!revisions.has(row.profile_id!))
+    for (const row of lockRows) {
+      if (row.kind === 's') seqs.push(row.value);
+      else locked.set(row.id!, BigInt(row.value));
+    }
+    // Every change of a profile's identities bumps its revision: unchanged revisions mean what
+    // was read still holds. Otherwise read again, now that the profiles are held.
+    if (![...read.revisions].every(([id, revision]) => locked.get(id) === revision)) {
+      read = await readState();
+      if (![...read.revisions.keys()].every((id) => locked.has(id)))
         throw new RetryableConflict('an identity moved while its profiles were being locked');
-      else state.setOwner(identityKey(row.type!, row.value!), row.profile_id!);
     }
     seqs.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-    const plan = planner(state, now);
-    return { plan, changes: await applyPlan(client, plan, { revisions, seqs, now }) };
+    const now = new Date();
+    const plan = planner(read.state, now);
+    // A sighting within a minute of the recorded one would write nothing: not sent at all.
+    plan.seen = plan.seen.filter(
+      (s) =>
+        s.at.getTime() - SIGHTING_RESOLUTION_MS >
+        (read.lastSeen.get(identityKey(s.type, s.value)) ?? -Infinity),
+    );
+    return { plan, changes: await applyPlan(client, plan, { revisions: locked, seqs, now }) };
   }
+}
+
+function toReadState(rows: readonly StateRow[]): ReadState {
+  const state = new PartitionState(randomUUID);
+  const revisions = new Map<string, bigint>();
+  const lastSeen = new Map<string, number>();
+  for (const row of rows) {
+    if (row.kind === 'r') revisions.set(row.profile_id!, BigInt(row.value!));
+    else if (row.kind === 'c') state.setCount(row.profile_id!, row.type!, row.n!);
+    else {
+      const key = identityKey(row.type!, row.value!);
+      state.setOwner(key, row.profile_id!);
+      lastSeen.set(key, row.seen_ms!);
+    }
+  }
+  return { state, revisions, lastSeen };
 }

@@ -1,27 +1,38 @@
 // Set-based SQL of identity resolution (ResolutionRunner, applyPlan): a handful of statements per
 // transaction whatever the batch size — lock, read, (move and rebuild when merging), apply.
 
-// Locks the profiles the batch's known identities are on, in id order.
+// Where the batch's identities are ('i', with when each was last seen, epoch ms), the per-type
+// counts of the profiles they are on ('c') and those profiles' revisions ('r'), in one snapshot.
+// Read before the profiles are locked, and again after when a revision moved meanwhile.
 // $1 types, $2 values
-export const LOCK_PROFILES_OF_IDENTITIES = `
-SELECT p.id, p.revision::text AS revision FROM profile p
-WHERE p.id IN (SELECT i.profile_id FROM identity i
-               JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v)
-ORDER BY p.id
-FOR UPDATE OF p`;
-
-// After the locks: where the batch's identities are ('i'), the per-type counts of the locked
-// profiles ('c'), and one replay position per observation ('s'), drawn while the locks are held so
-// positions follow the order changes really commit in. $1 types, $2 values, $3 locked profile
-// ids, $4 observations
 export const READ_STATE = `
-SELECT 'i' AS kind, i.type, i.value, i.profile_id::text AS profile_id, NULL::int AS n
-FROM identity i JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v
+WITH ids AS MATERIALIZED (
+  SELECT i.type, i.value, i.profile_id, i.last_seen_at FROM identity i
+  JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v
+),
+profiles AS MATERIALIZED (SELECT DISTINCT profile_id AS id FROM ids)
+SELECT 'i' AS kind, type, value, profile_id::text AS profile_id, NULL::int AS n,
+       (extract(epoch FROM last_seen_at) * 1000)::float8 AS seen_ms
+FROM ids
 UNION ALL
-SELECT 'c', type, NULL, profile_id::text, count(*)::int FROM identity WHERE profile_id = ANY($3::uuid[])
-GROUP BY profile_id, type
+SELECT 'c', c.type, NULL, p.id::text, c.n, NULL
+FROM profiles p CROSS JOIN LATERAL (
+  SELECT type, count(*)::int AS n FROM identity WHERE profile_id = p.id GROUP BY type
+) c
 UNION ALL
-SELECT 's', NULL, nextval('identity_replay_seq')::text, NULL, NULL FROM generate_series(1, $4::int)`;
+SELECT 'r', NULL, pr.revision::text, pr.id::text, NULL, NULL FROM profile pr JOIN profiles p ON pr.id = p.id`;
+
+// Locks the profiles in id order and returns their revisions ('l'); then reserves one replay
+// position per observation ('s'), drawn once the locks are held so positions follow the order
+// changes really commit in. $1 profile ids, $2 observations
+export const LOCK_PROFILES = `
+WITH locked AS MATERIALIZED (
+  SELECT id, revision FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
+)
+SELECT 'l' AS kind, id::text AS id, revision::text AS value FROM locked
+UNION ALL
+SELECT 's', NULL, nextval('identity_replay_seq')::text FROM generate_series(1, $2::int)
+WHERE (SELECT count(*) FROM locked) >= 0`;
 
 // Everything else a batch writes, in one statement (json recordsets, one per table):
 // $1 new profiles, $2 new identities, $3 sightings of known identities (last_seen_at is kept to the
@@ -61,11 +72,6 @@ links AS (
        AS x(hash text, forced boolean, cause_kind text, cause_ref text, first_seen_at timestamptz, position bigint,
             member_types text[], member_values text[])
   ON CONFLICT (hash) WHERE retired_at IS NULL DO NOTHING
-  RETURNING id, member_types, member_values
-),
-link_members AS (
-  INSERT INTO identity_link_member (type, value, link_id)
-  SELECT m.type, m.value, links.id FROM links CROSS JOIN LATERAL unnest(links.member_types, links.member_values) AS m(type, value)
 ),
 violations AS (
   INSERT INTO identity_violation (kind, identity_type, identity_value, profile_id, target_profile_id, limit_type,

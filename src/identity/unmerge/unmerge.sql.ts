@@ -1,7 +1,14 @@
 // SQL of an unmerge (UnmergeService).
 
+// The links an identity is in are found by its value (GIN on member_values, a candidate filter)
+// and then by type and value together: the same value may be another type's.
+const HOLDS = (type: string, value: string) =>
+  `EXISTS (SELECT 1 FROM unnest(l.member_types, l.member_values) AS h(type, value) WHERE h.type = ${type} AND h.value = ${value})`;
+
 // The scope: every identity reachable from the profile of $1:$2 through profiles and active links
-// (refused links too: the limits that refused them depend on them), with its profile.
+// (refused links too: the limits that refused them depend on them), with its profile. Each step is
+// a LATERAL lookup (OFFSET 0 keeps it one): index probes per identity, where a join of the
+// recursive scope, whose size the planner cannot know, would get the identity table hashed whole.
 export const SCOPE_OF_IDENTITY = `
 WITH RECURSIVE scope(type, value) AS (
   SELECT i.type, i.value FROM identity i
@@ -9,14 +16,20 @@ WITH RECURSIVE scope(type, value) AS (
   UNION
   SELECT i2.type, i2.value
   FROM scope s
-  JOIN identity_link_member m ON m.type = s.type AND m.value = s.value
-  JOIN identity_link l ON l.id = m.link_id AND l.retired_at IS NULL
-  CROSS JOIN LATERAL unnest(l.member_types, l.member_values) AS m2(type, value)
-  JOIN identity i1 ON i1.type = m2.type AND i1.value = m2.value
-  JOIN identity i2 ON i2.profile_id = i1.profile_id
+  CROSS JOIN LATERAL (
+    SELECT l.member_types, l.member_values FROM identity_link l
+    WHERE l.member_values @> ARRAY[s.value] AND l.retired_at IS NULL AND ${HOLDS('s.type', 's.value')}
+    OFFSET 0) l
+  CROSS JOIN LATERAL unnest(l.member_types, l.member_values) AS m(type, value)
+  CROSS JOIN LATERAL (
+    SELECT i1.profile_id FROM identity i1 WHERE i1.type = m.type AND i1.value = m.value OFFSET 0) i1
+  CROSS JOIN LATERAL (
+    SELECT i2.type, i2.value FROM identity i2 WHERE i2.profile_id = i1.profile_id OFFSET 0) i2
 )
 SELECT s.type, s.value, i.profile_id, i.seq::text AS seq
-FROM scope s JOIN identity i ON i.type = s.type AND i.value = s.value
+FROM scope s
+CROSS JOIN LATERAL (
+  SELECT i.profile_id, i.seq FROM identity i WHERE i.type = s.type AND i.value = s.value OFFSET 0) i
 ORDER BY s.type, s.value`;
 
 // $1 profile ids
@@ -27,9 +40,9 @@ SELECT id, created_at, revision::text AS revision FROM profile WHERE id = ANY($1
 export const LINKS_OF = `
 SELECT l.id::text, l.position::text AS position, l.forced, l.member_types AS types, l.member_values AS values
 FROM identity_link l
-WHERE l.retired_at IS NULL
-  AND l.id IN (SELECT x.link_id FROM identity_link_member x
-               JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON x.type = u.t AND x.value = u.v)
+WHERE l.retired_at IS NULL AND l.member_values && $2::text[]
+  AND EXISTS (SELECT 1 FROM unnest(l.member_types, l.member_values) AS m(type, value)
+              JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON m.type = u.t AND m.value = u.v)
 ORDER BY l.position, l.id`;
 
 // $1 types, $2 values, $3 profile ids
@@ -55,8 +68,7 @@ WHERE p.id = m.from_id`;
 // Retires every active link holding $1:$2 and returns them.
 export const RETIRE_LINKS_OF = `
 UPDATE identity_link l SET retired_at = now()
-WHERE l.retired_at IS NULL
-  AND l.id IN (SELECT link_id FROM identity_link_member WHERE type = $1 AND value = $2)
+WHERE l.retired_at IS NULL AND l.member_values @> ARRAY[$2::text] AND ${HOLDS('$1', '$2')}
 RETURNING l.position::text AS position, l.forced, l.cause_kind, l.cause_ref, l.first_seen_at,
           l.member_types AS types, l.member_values AS values`;
 
@@ -64,12 +76,6 @@ RETURNING l.position::text AS position, l.forced, l.cause_kind, l.cause_ref, l.f
 // is already linked). $1 hashes, $2 positions, $3 forced, $4 cause kinds, $5 cause refs,
 // $6 first seen, $7 member types, $8 member values (each a sorted array literal)
 export const RELINK_REST = `
-WITH ins AS (
-  INSERT INTO identity_link (hash, position, size, forced, cause_kind, cause_ref, first_seen_at, member_types, member_values)
-  VALUES ($1, $2, cardinality($7::text[]), $3, $4, $5, $6, $7::text[], $8::text[])
-  ON CONFLICT (hash) WHERE retired_at IS NULL DO UPDATE SET position = least(identity_link.position, EXCLUDED.position)
-  RETURNING id, member_types, member_values, (xmax = 0) AS inserted
-)
-INSERT INTO identity_link_member (type, value, link_id)
-SELECT t.type, t.value, ins.id FROM ins CROSS JOIN LATERAL unnest(ins.member_types, ins.member_values) AS t(type, value)
-WHERE ins.inserted`;
+INSERT INTO identity_link (hash, position, size, forced, cause_kind, cause_ref, first_seen_at, member_types, member_values)
+VALUES ($1, $2, cardinality($7::text[]), $3, $4, $5, $6, $7::text[], $8::text[])
+ON CONFLICT (hash) WHERE retired_at IS NULL DO UPDATE SET position = least(identity_link.position, EXCLUDED.position)`;
