@@ -156,7 +156,10 @@ describe('identity resolution under concurrent writers', () => {
     ]);
     // Another writer holds profile A, merges it into B and commits while our resolution waits for
     // A's lock — after it read where anonymous_id a was.
-    const other = new Client({ connectionString: t.db.url, options: `-c search_path=${t.db.schema}` });
+    const other = new Client({
+      connectionString: t.db.url,
+      options: `-c search_path=${t.db.schema}`,
+    });
     await other.connect();
     try {
       await other.query('BEGIN');
