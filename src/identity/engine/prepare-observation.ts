@@ -1,6 +1,7 @@
 import type { IdentityRules } from '../config/identity-rules';
 import { isBlocked, ruleOf } from '../config/identity-rules';
 import { normalizeIdentity } from '../identity-normalizer';
+import { sortSmall } from './sort-small';
 
 export interface IdentityInputRef {
   type: unknown;
@@ -44,14 +45,18 @@ export function prepareObservation(
   rules: IdentityRules,
   options: { stored?: boolean } = {},
 ): PreparedObservation {
-  const byKey = new Map<string, PreparedIdentity>();
+  const identities: PreparedIdentity[] = [];
   const dropped: DroppedIdentity[] = [];
+  // A handful per observation: a linear scan dedupes them for less than a Map costs.
+  const seen = raw.length > 16 ? new Set<string>() : null;
   raw.forEach((ref, index) => {
     const prepared = options.stored ? storedIdentity(ref, rules) : normalizedIdentity(ref, rules);
     if ('reason' in prepared) return dropped.push({ index, ...prepared });
-    if (!byKey.has(prepared.key)) byKey.set(prepared.key, prepared);
+    if (seen ? seen.has(prepared.key) : identities.some((i) => i.key === prepared.key)) return;
+    seen?.add(prepared.key);
+    identities.push(prepared);
   });
-  return { identities: [...byKey.values()].sort(compareIdentities), dropped };
+  return { identities: sortSmall(identities, compareIdentities), dropped };
 }
 
 function normalizedIdentity(

@@ -6,7 +6,7 @@ import { firstBreach } from '../engine/apply-observation';
 import type { PartitionState } from '../engine/partition-state';
 import { PreparedIdentity, prepareObservation } from '../engine/prepare-observation';
 import type { BatchPlan } from '../resolve/batch-plan';
-import { linkHash } from '../resolve/link-hash';
+import { linkOf } from '../resolve/link-hash';
 import type { IdentityRefOut, ObservationCause } from '../resolve/observation.types';
 import { ResolutionRunner } from '../resolve/resolution-runner';
 
@@ -107,7 +107,7 @@ export class ManualMergeService {
       changed: new Set([target]),
       violations: [],
       links: [
-        { observation: 0, hash: linkHash(members, force), forced: force, members, cause, at },
+        { observation: 0, ...linkOf(members, force), forced: force, cause, at },
       ],
     };
   }

@@ -3,7 +3,6 @@ import type { ProfileChange } from '../changes/profile-change';
 import { RetryableConflict } from '../concurrency/retry';
 import { moveMerged, rebuildTimelines } from '../merge/rehome';
 import type { BatchPlan } from './batch-plan';
-import { sortedMembers } from './link-hash';
 import * as SQL from './resolution.sql';
 
 export interface PlanContext {
@@ -20,6 +19,17 @@ interface NextRevision {
 }
 
 const max = (a: bigint, b: bigint) => (a > b ? a : b);
+
+// The observations of a batch mostly share a few instants: each is formatted once.
+function isoCache(): (d: Date) => string {
+  const seen = new Map<number, string>();
+  return (d) => {
+    const t = d.getTime();
+    let s = seen.get(t);
+    if (s === undefined) seen.set(t, (s = d.toISOString()));
+    return s;
+  };
+}
 
 // Merged profiles get revision + 1; a profile that changed gets one more than itself and than
 // every profile merged into it, so a reader never sees a survivor's revision go back.
@@ -76,6 +86,7 @@ export async function applyPlan(
     await rebuildTimelines(client, finals, [...finals, ...from]);
   }
   const created = new Set(plan.created);
+  const iso = isoCache();
   const rows = (id: string) => ({
     id,
     revision: String(next.get(id)?.revision ?? 0n),
@@ -89,27 +100,24 @@ export async function applyPlan(
         value: r.value,
         profile_id: r.profileId,
         source_kind: r.sourceKind,
-        first_seen_at: r.firstAt,
-        last_seen_at: r.lastAt,
+        first_seen_at: iso(r.firstAt),
+        last_seen_at: iso(r.lastAt),
         seq: ctx.seqs[r.observation],
       })),
     ),
     JSON.stringify(plan.seen),
     JSON.stringify([...next.keys()].filter((id) => !created.has(id)).map(rows)),
     JSON.stringify(
-      plan.links.map((l) => {
-        const members = sortedMembers(l.members);
-        return {
-          hash: l.hash,
-          forced: l.forced,
-          cause_kind: l.cause.kind,
-          cause_ref: l.cause.ref ?? null,
-          first_seen_at: l.at,
-          position: ctx.seqs[l.observation],
-          member_types: members.map((m) => m.type),
-          member_values: members.map((m) => m.value),
-        };
-      }),
+      plan.links.map((l) => ({
+        hash: l.hash,
+        forced: l.forced,
+        cause_kind: l.cause.kind,
+        cause_ref: l.cause.ref ?? null,
+        first_seen_at: iso(l.at),
+        position: ctx.seqs[l.observation],
+        member_types: l.members.map((m) => m.type),
+        member_values: l.members.map((m) => m.value),
+      })),
     ),
     JSON.stringify(
       plan.violations.map((v) => ({
@@ -137,7 +145,7 @@ export async function applyPlan(
         cause_kind: m.cause.kind,
         cause_ref: m.cause.ref ?? null,
         rule: m.rule,
-        at: m.at,
+        at: iso(m.at),
       })),
     ),
   ]);

@@ -2,7 +2,7 @@ import type { IdentityRules } from '../config/identity-rules';
 import { applyPrepared, ObservationOutcome } from '../engine/apply-observation';
 import type { PartitionState } from '../engine/partition-state';
 import type { PreparedObservation } from '../engine/prepare-observation';
-import { linkHash } from './link-hash';
+import { linkOf } from './link-hash';
 import type { IdentityRefOut, ObservationCause, ObserveResult } from './observation.types';
 
 export interface PlannedObservation {
@@ -45,6 +45,7 @@ export interface PlannedLink {
   observation: number;
   hash: string;
   forced: boolean;
+  // In stored order (sortedMembers).
   members: IdentityRefOut[];
   cause: ObservationCause;
   at: Date;
@@ -175,13 +176,13 @@ export function planBatch(
       }
     }
     if (o.identities.length >= 2) {
-      const hash = linkHash(o.identities, item.forced === true);
-      if (!links.has(hash)) {
-        links.set(hash, {
+      const link = linkOf(o.identities, item.forced === true);
+      if (!links.has(link.hash)) {
+        links.set(link.hash, {
           observation: n,
-          hash,
+          hash: link.hash,
           forced: item.forced === true,
-          members: o.identities.map(ref),
+          members: link.members.map(ref),
           cause: item.cause,
           at: item.at,
         });

@@ -5,7 +5,7 @@ import { isRetryable, withRetry } from '../concurrency/retry';
 import type { IdentityRules } from '../config/identity-rules';
 import { IdentityRulesService } from '../config/identity-rules.service';
 import { PartitionState } from '../engine/partition-state';
-import type { IdentityInputRef } from '../engine/prepare-observation';
+import type { IdentityInputRef, PreparedIdentity } from '../engine/prepare-observation';
 import { prepareObservation } from '../engine/prepare-observation';
 import { planBatch, PlannedObservation } from './batch-plan';
 import type { Observation, ObservationCause, ObserveResult } from './observation.types';
@@ -76,7 +76,7 @@ export class IdentityResolver {
 
   private async resolveOnce(
     items: PlannedObservation[],
-    identities: readonly { type: string; value: string }[],
+    identities: readonly PreparedIdentity[],
     rules: IdentityRules,
   ): Promise<ObserveResult[]> {
     const plan = await this.runner.run(identities, items.length, (state) =>

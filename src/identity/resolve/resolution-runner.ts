@@ -9,7 +9,7 @@ import { IdentityChangesPublisher } from '../changes/identity-changes.publisher'
 import { identityLockKeys, RetryableConflict } from '../concurrency/retry';
 import { IDENTITY_BEGIN, inTransaction } from '../concurrency/transaction';
 import { PartitionState } from '../engine/partition-state';
-import { identityKey } from '../engine/prepare-observation';
+import { identityKey, PreparedIdentity } from '../engine/prepare-observation';
 import { applyPlan } from './apply-plan';
 import type { BatchPlan } from './batch-plan';
 import * as SQL from './resolution.sql';
@@ -35,7 +35,7 @@ interface StateRow {
 interface LockRow {
   kind: 'l' | 's';
   id: string | null;
-  value: string;
+  value: string | null;
 }
 
 // What READ_STATE found, ready for the rule engine.
@@ -60,15 +60,16 @@ export class ResolutionRunner {
   ) {}
 
   async run(
-    identities: readonly { type: string; value: string }[],
+    identities: readonly PreparedIdentity[],
     observations: number,
     planner: Planner,
   ): Promise<BatchPlan> {
-    const byKey = new Map(identities.map((i) => [identityKey(i.type, i.value), i]));
+    const unique = new Map<string, PreparedIdentity>();
+    for (const i of identities) if (!unique.has(i.key)) unique.set(i.key, i);
     // The keys are decimal integers we computed: safe to send inline, in the same round trip as BEGIN.
     const keys =
-      byKey.size <= ADVISORY_LOCK_MAX
-        ? identityLockKeys(this.config.databaseSchema, byKey.keys())
+      unique.size <= ADVISORY_LOCK_MAX
+        ? identityLockKeys(this.config.databaseSchema, unique.keys())
         : [];
     const begin =
       keys.length > 0
@@ -76,7 +77,7 @@ export class ResolutionRunner {
         : IDENTITY_BEGIN;
     const { plan, changes } = await inTransaction(
       this.db,
-      (client) => this.resolve(client, [...byKey.values()], observations, planner),
+      (client) => this.resolve(client, [...unique.values()], observations, planner),
       begin,
     );
     void this.publisher.publish(changes);
@@ -85,23 +86,22 @@ export class ResolutionRunner {
 
   private async resolve(
     client: PoolClient,
-    identities: readonly { type: string; value: string }[],
+    identities: readonly PreparedIdentity[],
     observations: number,
     planner: Planner,
   ) {
-    const types = identities.map((i) => i.type);
-    const values = identities.map((i) => i.value);
+    const json = JSON.stringify(identities, ['type', 'value']);
     const readState = async () =>
-      toReadState((await client.query<StateRow>(SQL.READ_STATE, [types, values])).rows);
+      toReadState((await client.query<StateRow>(SQL.READ_STATE, [json])).rows);
     let read = await readState();
     const lockRows = (
       await client.query<LockRow>(SQL.LOCK_PROFILES, [[...read.revisions.keys()], observations])
     ).rows;
     const locked = new Map<string, bigint>();
-    const seqs: string[] = [];
+    let seqs: string[] = [];
     for (const row of lockRows) {
-      if (row.kind === 's') seqs.push(row.value);
-      else locked.set(row.id!, BigInt(row.value));
+      if (row.kind === 's') seqs = row.value?.split(',') ?? [];
+      else locked.set(row.id!, BigInt(row.value!));
     }
     // Every change of a profile's identities bumps its revision: unchanged revisions mean what
     // was read still holds. Otherwise read again, now that the profiles are held.
@@ -110,7 +110,6 @@ export class ResolutionRunner {
       if (![...read.revisions.keys()].every((id) => locked.has(id)))
         throw new RetryableConflict('an identity moved while its profiles were being locked');
     }
-    seqs.sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
     const now = new Date();
     const plan = planner(read.state, now);
     // A sighting within a minute of the recorded one would write nothing: not sent at all.

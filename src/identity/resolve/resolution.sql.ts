@@ -4,11 +4,11 @@
 // Where the batch's identities are ('i', with when each was last seen, epoch ms), the per-type
 // counts of the profiles they are on ('c') and those profiles' revisions ('r'), in one snapshot.
 // Read before the profiles are locked, and again after when a revision moved meanwhile.
-// $1 types, $2 values
+// $1 the identities, a json array of {type, value}
 export const READ_STATE = `
 WITH ids AS MATERIALIZED (
   SELECT i.type, i.value, i.profile_id, i.last_seen_at FROM identity i
-  JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON i.type = u.t AND i.value = u.v
+  JOIN json_to_recordset($1::json) AS u(type text, value text) ON i.type = u.type AND i.value = u.value
 ),
 profiles AS MATERIALIZED (SELECT DISTINCT profile_id AS id FROM ids)
 SELECT 'i' AS kind, type, value, profile_id::text AS profile_id, NULL::int AS n,
@@ -23,16 +23,17 @@ UNION ALL
 SELECT 'r', NULL, pr.revision::text, pr.id::text, NULL, NULL FROM profile pr JOIN profiles p ON pr.id = p.id`;
 
 // Locks the profiles in id order and returns their revisions ('l'); then reserves one replay
-// position per observation ('s'), drawn once the locks are held so positions follow the order
-// changes really commit in. $1 profile ids, $2 observations
+// position per observation ('s', one row: ascending, comma-separated), drawn once the locks are
+// held so positions follow the order changes really commit in. $1 profile ids, $2 observations
 export const LOCK_PROFILES = `
 WITH locked AS MATERIALIZED (
   SELECT id, revision FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
 )
 SELECT 'l' AS kind, id::text AS id, revision::text AS value FROM locked
 UNION ALL
-SELECT 's', NULL, nextval('identity_replay_seq')::text FROM generate_series(1, $2::int)
-WHERE (SELECT count(*) FROM locked) >= 0`;
+SELECT 's', NULL, string_agg(s::text, ',' ORDER BY s)
+FROM (SELECT nextval('identity_replay_seq') AS s FROM generate_series(1, $2::int)
+      WHERE (SELECT count(*) FROM locked) >= 0) AS positions`;
 
 // Everything else a batch writes, in one statement (json recordsets, one per table):
 // $1 new profiles, $2 new identities, $3 sightings of known identities (last_seen_at is kept to the

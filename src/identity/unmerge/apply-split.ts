@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { PreparedIdentity } from '../engine/prepare-observation';
 import { identityKey } from '../engine/prepare-observation';
 import { moveProfileRows, moveRowsByIdentity, rebuildTimelines } from '../merge/rehome';
-import { linkHash, sortedMembers } from '../resolve/link-hash';
+import { linkOf } from '../resolve/link-hash';
 import type { ObservationCause } from '../resolve/observation.types';
 import { INSERT_MERGE_LOG } from '../resolve/resolution.sql';
 import * as SQL from './unmerge.sql';
@@ -118,14 +118,13 @@ async function relinkWithout(client: PoolClient, x: PreparedIdentity): Promise<v
       .map((type, i) => ({ type, value: link.values[i] }))
       .filter((m) => m.type !== x.type || m.value !== x.value);
     if (members.length < 2) continue;
-    const hash = linkHash(members, link.forced);
-    const seen = rests.get(hash);
+    const rest = linkOf(members, link.forced);
+    const seen = rests.get(rest.hash);
     if (!seen || BigInt(link.position) < BigInt(seen.link.position))
-      rests.set(hash, { link, members });
+      rests.set(rest.hash, { link, members: rest.members });
   }
   // A handful per unmerge: one statement each.
-  for (const [hash, { link, members }] of rests) {
-    const sorted = sortedMembers(members);
+  for (const [hash, { link, members: sorted }] of rests) {
     await client.query(SQL.RELINK_REST, [
       hash,
       link.position,
