@@ -2,10 +2,11 @@
 'use strict';
 // `npm start`: builds (`npm run build`) when dist/ is missing or older than anything it is built
 // from, then runs the server with its heap limit.
-const { spawn, spawnSync } = require('node:child_process');
+const { spawnSync } = require('node:child_process');
 const { existsSync, readdirSync, statSync } = require('node:fs');
 const { join } = require('node:path');
 const { heapFlags } = require('./heap');
+const { supervise } = require('./supervise');
 
 const ROOT = join(__dirname, '..');
 const ENTRY = join(ROOT, 'dist', 'src', 'main.js');
@@ -38,7 +39,8 @@ function isStale() {
 }
 
 // The server runs with a heap limit (scripts/heap.js): when this process was started without one,
-// the server runs in a child process that has it, with signals passed on and its exit code kept.
+// the server runs in a child process that has it (scripts/supervise.js: signals passed on, its exit
+// code kept, stopped when this process is orphaned).
 let flags;
 try {
   flags = heapFlags();
@@ -55,14 +57,5 @@ if (isStale()) {
 if (flags.length === 0) {
   require(ENTRY);
 } else {
-  // Its own process group: a terminal's Ctrl-C reaches it once, through this process.
-  const child = spawn(process.execPath, [...flags, ENTRY], {
-    cwd: process.cwd(),
-    stdio: 'inherit',
-    detached: true,
-  });
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-    process.on(signal, () => child.kill(signal));
-  }
-  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
+  supervise(process.execPath, [...flags, ENTRY], { cwd: process.cwd() });
 }

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const SUPERVISE = join(__dirname, '../scripts/supervise.js');
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+// `npm start` runs the server under scripts/supervise.js (as scripts/start.js does): a stand-in
+// child records the signal it gets and exits with a code of its own.
+describe('the npm start supervisor', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'traitbase-supervise-'));
+    writeFileSync(
+      join(dir, 'server.js'),
+      `const fs = require('node:fs');
+       process.on('SIGTERM', () => { fs.writeFileSync(${JSON.stringify(join(dir, 'got'))}, 'SIGTERM'); process.exit(7); });
+       fs.writeFileSync(${JSON.stringify(join(dir, 'ready'))}, String(process.pid));
+       setInterval(() => {}, 1000);`,
+    );
+    writeFileSync(
+      join(dir, 'start.js'),
+      `require(${JSON.stringify(SUPERVISE)}).supervise(process.execPath, [${JSON.stringify(join(dir, 'server.js'))}]);`,
+    );
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('passes SIGTERM on and exits with the server’s code', async () => {
+    const start = spawn(process.execPath, [join(dir, 'start.js')], { stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
+    await until(() => existsSync(join(dir, 'ready')));
+    start.kill('SIGTERM');
+    expect(await exited).toBe(7);
+    expect(readFileSync(join(dir, 'got'), 'utf8')).toBe('SIGTERM');
+  });
+
+  it('stops the server when it is orphaned (npm start killed: the sh -c between dies, we stay)', async () => {
+    // `; true` keeps sh from exec'ing node, as npm's `sh -c` does not.
+    const sh = spawn('sh', ['-c', `${process.execPath} ${join(dir, 'start.js')}; true`], {
+      stdio: 'ignore',
+    });
+    await until(() => existsSync(join(dir, 'ready')));
+    sh.kill('SIGTERM');
+    await until(() => existsSync(join(dir, 'got')), 5_000);
+    expect(readFileSync(join(dir, 'got'), 'utf8')).toBe('SIGTERM');
+    const server = Number(readFileSync(join(dir, 'ready'), 'utf8'));
+    await until(() => !alive(server), 5_000);
+  });
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
