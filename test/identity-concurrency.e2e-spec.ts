@@ -8,6 +8,7 @@ import { TraitWriter } from '../src/traits/trait-writer.service';
 import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { waitFor } from './utils/wait';
 
 const WRITERS = 8;
 const DURATION_MS = Number(process.env.IDENTITY_CONCURRENCY_MS ?? 10_000);
@@ -169,12 +170,14 @@ describe('identity resolution under concurrent writers', () => {
       });
       // (Polled from another session: inside a transaction pg_stat_activity is a snapshot.)
       await waitFor(
+        'the resolution to wait for the profile lock',
         async () =>
           (await count(
             t,
             `SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database()
              AND wait_event_type = 'Lock' AND query LIKE '%FOR UPDATE%'`,
           )) > 0,
+        { timeoutMs: 10_000, everyMs: 20 },
       );
       await other.query('UPDATE identity SET profile_id = $2 WHERE profile_id = $1', [
         a.profileId,
@@ -201,11 +204,3 @@ describe('identity resolution under concurrent writers', () => {
     ]);
   });
 });
-
-async function waitFor(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

@@ -13,21 +13,12 @@ import {
 import { gql } from './utils/graphql-request';
 import { sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { waitFor } from './utils/wait';
 
 jest.setTimeout(90_000);
 
 const REPO = resolve(__dirname, '..');
 const FIXTURES = 'test/fixtures/notebooks';
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > until) throw new Error('timed out waiting for the run');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 interface NotebookRunRow {
   failed_cell: number | null;
@@ -100,7 +91,7 @@ describe('notebook runs that fail', () => {
     );
     expect(queued.errors).toBeUndefined();
     const jobId = queued.data!.triggerNotebookRun.jobId;
-    const failed = await waitFor(async () => {
+    const failed = await waitFor('the run', async () => {
       const [row] = await sql<{ id: string; status: string; error: string }>(
         t,
         `SELECT id, status, error FROM run WHERE metadata->>'jobId' = $1 AND status <> 'running'`,

@@ -13,6 +13,7 @@ import {
 import { gql } from './utils/graphql-request';
 import { sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { waitFor } from './utils/wait';
 
 jest.setTimeout(90_000);
 
@@ -26,20 +27,6 @@ interface RunRow {
   rows_read: number;
   rows_changed: number;
   metadata: Record<string, unknown>;
-}
-
-async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined>,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 const HISTORY = `query($id: IdentityInput!, $trait: String!) {

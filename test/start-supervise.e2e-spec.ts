@@ -2,16 +2,11 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from './utils/wait';
 
 const SUPERVISE = join(__dirname, '../scripts/supervise.js');
-
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const FAST = { timeoutMs: 10_000, everyMs: 50 };
+const SOON = { timeoutMs: 5_000, everyMs: 50 };
 
 // `npm start` runs the server under scripts/supervise.js (as scripts/start.js does): a stand-in
 // child records the signal it gets and exits with a code of its own.
@@ -36,7 +31,7 @@ describe('the npm start supervisor', () => {
   it('passes SIGTERM on and exits with the server’s code', async () => {
     const start = spawn(process.execPath, [join(dir, 'start.js')], { stdio: 'ignore' });
     const exited = new Promise<number | null>((resolve) => start.once('exit', resolve));
-    await until(() => existsSync(join(dir, 'ready')));
+    await waitFor('the server to start', () => existsSync(join(dir, 'ready')), FAST);
     start.kill('SIGTERM');
     expect(await exited).toBe(7);
     expect(readFileSync(join(dir, 'got'), 'utf8')).toBe('SIGTERM');
@@ -47,12 +42,12 @@ describe('the npm start supervisor', () => {
     const sh = spawn('sh', ['-c', `${process.execPath} ${join(dir, 'start.js')}; true`], {
       stdio: 'ignore',
     });
-    await until(() => existsSync(join(dir, 'ready')));
+    await waitFor('the server to start', () => existsSync(join(dir, 'ready')), FAST);
     sh.kill('SIGTERM');
-    await until(() => existsSync(join(dir, 'got')), 5_000);
+    await waitFor('the server to get SIGTERM', () => existsSync(join(dir, 'got')), SOON);
     expect(readFileSync(join(dir, 'got'), 'utf8')).toBe('SIGTERM');
     const server = Number(readFileSync(join(dir, 'ready'), 'utf8'));
-    await until(() => !alive(server), 5_000);
+    await waitFor('the server to exit', () => !alive(server), SOON);
   });
 });
 

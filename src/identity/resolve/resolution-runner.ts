@@ -17,8 +17,6 @@ import * as SQL from './resolution.sql';
 // Above this many identities a transaction does not take one advisory lock per identity (the
 // shared lock table is small); it relies on the profile locks and the re-read below instead.
 const ADVISORY_LOCK_MAX = 64;
-// last_seen_at is kept to the minute (resolution.sql.ts, APPLY).
-const SIGHTING_RESOLUTION_MS = 60_000;
 
 export type Planner = (state: PartitionState, now: Date) => BatchPlan;
 
@@ -115,7 +113,7 @@ export class ResolutionRunner {
     // A sighting within a minute of the recorded one would write nothing: not sent at all.
     plan.seen = plan.seen.filter(
       (s) =>
-        s.at.getTime() - SIGHTING_RESOLUTION_MS >
+        s.at.getTime() - SQL.SIGHTING_RESOLUTION_MS >
         (read.lastSeen.get(identityKey(s.type, s.value)) ?? -Infinity),
     );
     return { plan, changes: await applyPlan(client, plan, { revisions: locked, seqs, now }) };

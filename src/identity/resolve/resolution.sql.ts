@@ -35,6 +35,9 @@ SELECT 's', NULL, string_agg(s::text, ',' ORDER BY s)
 FROM (SELECT nextval('identity_replay_seq') AS s FROM generate_series(1, $2::int)
       WHERE (SELECT count(*) FROM locked) >= 0) AS positions`;
 
+// last_seen_at is kept to the minute: a sighting within it of the recorded one writes nothing.
+export const SIGHTING_RESOLUTION_MS = 60_000;
+
 // Everything else a batch writes, in one statement (json recordsets, one per table):
 // $1 new profiles, $2 new identities, $3 sightings of known identities (last_seen_at is kept to the
 // minute: a sighting within a minute of the recorded one writes nothing), $4 revisions (and merged_into)
@@ -58,7 +61,7 @@ new_identities AS (
 sightings AS (
   UPDATE identity i SET last_seen_at = x.at
   FROM json_to_recordset($3::json) AS x(type text, value text, at timestamptz)
-  WHERE i.type = x.type AND i.value = x.value AND i.last_seen_at < x.at - interval '1 minute'
+  WHERE i.type = x.type AND i.value = x.value AND i.last_seen_at < x.at - interval '${SIGHTING_RESOLUTION_MS} milliseconds'
 ),
 revised AS (
   UPDATE profile p SET revision = x.revision, merged_into = coalesce(x.merged_into, p.merged_into), updated_at = now()
