@@ -2,13 +2,14 @@ import { Module } from '@nestjs/common';
 import { RunsModule } from '../runs/runs.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { ApiTraitWrites } from './api-trait-writes.service';
+import { TraitTimeline } from './timeline/trait-timeline.service';
 import { TraitReader } from './trait-reader.service';
 import { TraitWriter } from './trait-writer.service';
 import { TraitsResolver } from './traits.resolver';
 
 @Module({
   imports: [TraitDefinitionsModule, RunsModule],
-  providers: [TraitWriter, TraitReader, ApiTraitWrites, TraitsResolver],
-  exports: [TraitWriter, TraitReader],
+  providers: [TraitWriter, TraitReader, TraitTimeline, ApiTraitWrites, TraitsResolver],
+  exports: [TraitWriter, TraitReader, TraitTimeline],
 })
 export class TraitsModule {}
