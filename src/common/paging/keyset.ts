@@ -9,6 +9,9 @@ export const usText = (expr: string) =>
 
 const US_TEXT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 
+// A Date in the same text (its microseconds are zero).
+export const usTextOf = (d: Date) => d.toISOString().replace('Z', '000Z');
+
 export interface Keyset {
   at: string;
   rank: number;
