@@ -7,7 +7,10 @@ import type { IdentityViolationModel, MergeLogEntryModel } from './graphql/ident
 
 export const MAX_VIOLATIONS = 500;
 
-function toMergeLogEntry(row: ProfileMergeEntity): MergeLogEntryModel {
+// The fields of a merge-log row an entry is made of (entities and raw SQL rows alike).
+export type MergeLogRow = Omit<ProfileMergeEntity, 'id'>;
+
+export function toMergeLogEntry(row: MergeLogRow): MergeLogEntryModel {
   return {
     kind: row.kind,
     fromProfileId: row.fromProfileId,

@@ -6,7 +6,8 @@ import { Keyset, keysetFor } from '../../common/paging/keyset';
 import { identityKey } from '../engine/prepare-observation';
 import type { MergeLogEntryModel } from '../graphql/identity.models';
 import { normalizeIdentity } from '../identity-normalizer';
-import { IdentityAt, MergeLogRow, mergeLogEntryOf } from './identity-at';
+import { MergeLogRow, toMergeLogEntry } from '../merge-log.service';
+import type { IdentityAt } from './identity-at';
 import * as SQL from './identity-history.sql';
 
 interface MemberRow {
@@ -65,10 +66,10 @@ export class IdentityHistory {
   ): Promise<Map<string, MergeLogEntryModel>> {
     if (identities.length === 0) return new Map();
     const rows = await this.db.query<
-      (MergeLogRow & { identity_type: string; identity_value: string })[]
+      (MergeLogRow & { id: string; identity_type: string; identity_value: string })[]
     >(SQL.ARRIVALS, [identities.map((i) => i.type), identities.map((i) => i.value), at]);
     return new Map(
-      rows.map((r) => [identityKey(r.identity_type, r.identity_value), mergeLogEntryOf(r)]),
+      rows.map((r) => [identityKey(r.identity_type, r.identity_value), toMergeLogEntry(r)]),
     );
   }
 
@@ -83,18 +84,21 @@ export class IdentityHistory {
     limit: number,
   ): Promise<IdentityChangeRow[]> {
     const k = keysetFor(after, IDENTITY_CHANGE_RANK);
-    const rows = await this.db.query<(MergeLogRow & { sort_at: string })[]>(SQL.IDENTITY_CHANGES, [
-      profileId,
-      members.map((m) => m.type),
-      members.map((m) => m.value),
-      from,
-      to,
-      k.at,
-      k.mode,
-      k.key,
-      limit,
-    ]);
-    return rows.map((r) => ({ entry: mergeLogEntryOf(r), id: r.id, sortAt: r.sort_at }));
+    const rows = await this.db.query<(MergeLogRow & { id: string; sort_at: string })[]>(
+      SQL.IDENTITY_CHANGES,
+      [
+        profileId,
+        members.map((m) => m.type),
+        members.map((m) => m.value),
+        from,
+        to,
+        k.at,
+        k.mode,
+        k.key,
+        limit,
+      ],
+    );
+    return rows.map((r) => ({ entry: toMergeLogEntry(r), id: r.id, sortAt: r.sort_at }));
   }
 }
 

@@ -40,8 +40,10 @@ CROSS JOIN LATERAL (
 WHERE ${KNOWN('i', '$3')} AND ${PROFILE_AT('i', '$2')} = $1
 ORDER BY i.type, i.value`;
 
-const MERGE_LOG_COLUMNS = `pm.id::text AS id, pm.kind, pm.from_profile_id, pm.into_profile_id, pm.identities,
-  pm.cause_kind, pm.cause_ref, pm.rule, pm.at, pm.recorded_at`;
+// Named as ProfileMergeEntity's properties, so toMergeLogEntry reads them as it reads entities.
+const MERGE_LOG_COLUMNS = `pm.id::text AS id, pm.kind, pm.from_profile_id AS "fromProfileId",
+  pm.into_profile_id AS "intoProfileId", pm.identities, pm.cause_kind AS "causeKind", pm.cause_ref AS "causeRef",
+  pm.rule, pm.at, pm.recorded_at AS "recordedAt"`;
 
 // The merge-log entry of a move: a merge is found by the profile it merged away (merged once),
 // an unmerge by its (from, into) pair; both by the stamp they share with their moves.
@@ -76,8 +78,8 @@ WITH moves AS (
   WHERE m.from_profile_id = $1 AND m.recorded_at > $4 AND m.recorded_at <= $5
 ),
 entries AS (SELECT DISTINCT ON (e.id) e.* FROM moves mv CROSS JOIN LATERAL (${ENTRY_OF_MOVE('mv')}) e)
-SELECT e.*, ${usText('e.recorded_at')} AS sort_at FROM entries e
-WHERE $6::timestamptz IS NULL OR e.recorded_at < $6
-   OR (e.recorded_at = $6 AND ($7 = 'le' OR ($7 = 'key' AND e.id::bigint < $8::bigint)))
-ORDER BY e.recorded_at DESC, e.id::bigint DESC
+SELECT e.*, ${usText('e."recordedAt"')} AS sort_at FROM entries e
+WHERE $6::timestamptz IS NULL OR e."recordedAt" < $6
+   OR (e."recordedAt" = $6 AND ($7 = 'le' OR ($7 = 'key' AND e.id::bigint < $8::bigint)))
+ORDER BY e."recordedAt" DESC, e.id::bigint DESC
 LIMIT $9`;
