@@ -115,7 +115,7 @@ export class ProfilesService {
     const from = decodeCursor('after', after, [0]);
     const rows = isHistorical(ref)
       ? await this.at.historyOf(ref, def.id, n, from)
-      : await this.reader.history(ref.id, def.id, n, undefined, from);
+      : await this.reader.history(ref.id, def.id, n, from);
     return rows.map(({ stored: s, id, sortAt }) => ({
       value: s.value,
       validFrom: s.validFrom,

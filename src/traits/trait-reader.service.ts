@@ -16,18 +16,11 @@ export class TraitReader {
     return rows.map(toStoredValue);
   }
 
-  // Newest first, after the cursor of the previous page's last revision.
-  async history(
-    profileId: string,
-    traitId: number,
-    limit: number,
-    asOf?: Date,
-    after?: Keyset | null,
-  ): Promise<TimelineRow[]> {
+  // Today's history of one trait, newest first, after the cursor of the previous page's last revision.
+  async history(profileId: string, traitId: number, limit: number, after: Keyset | null): Promise<TimelineRow[]> {
     const rows: (StoredValueRow & { revision_id: string; sort_at: string })[] = await this.db.query(SQL.HISTORY, [
       profileId,
       traitId,
-      asOf ?? null,
       limit,
       after?.at ?? null,
       after?.key ?? null,

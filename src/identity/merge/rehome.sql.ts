@@ -8,7 +8,8 @@ const q = (name: string) => `"${name.replace(/"/g, '""')}"`;
 // Merge, in one statement: the identities and every profile-owned row of each merged profile move
 // to the profile it was merged into; each identity's move is recorded (identity_move), stamped
 // with the statement's start — the profiles are locked by then — and the stamp is returned (as
-// text: microseconds, which a Date would cut) for the merge log. $1 merged profile ids, $2 the profile each was merged into
+// text: microseconds, which a Date would cut) for the merge log.
+// $1 merged profile ids, $2 the profile each was merged into
 export function moveMergedRows(tables: readonly ProfileOwnedTable[]): string {
   const moves = tables.map((t, i) => {
     const p = q(t.profileColumn);
