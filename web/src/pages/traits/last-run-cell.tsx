@@ -1,0 +1,23 @@
+import { Group, Text } from '@mantine/core';
+import { DateTime } from '../../components/date-time';
+import { StatusBadge } from '../../components/status-badge';
+
+interface Run {
+  status: string;
+  startedAt: string;
+  counts: { read: number; changed: number; unchanged: number; rejected: number };
+}
+
+export function LastRunCell({ run }: { run: Run | null | undefined }) {
+  if (!run) return <Text size="sm" c="dimmed">no runs</Text>;
+  const { read, changed, rejected } = run.counts;
+  return (
+    <Group gap={6} wrap="nowrap">
+      <StatusBadge status={run.status} />
+      <DateTime value={run.startedAt} size="xs" />
+      <Text size="xs" c="dimmed" style={{ whiteSpace: 'nowrap' }}>
+        {read} read · {changed} changed{rejected > 0 ? ` · ${rejected} rejected` : ''}
+      </Text>
+    </Group>
+  );
+}
