@@ -41,7 +41,7 @@ function Message({ e }: { e: InvalidEvent }) {
         </Text>
       </Group>
       {e.reasons.map((r, i) => (
-        <Text size="xs" key={i}>
+        <Text size="xs" key={i} component="div">
           <Code fz="xs">{r.pointer || '/'}</Code> {r.rule} <Badge size="xs" variant="light" color="gray">{r.keyword}</Badge>
         </Text>
       ))}

@@ -2,6 +2,7 @@ import { Alert, Badge, Code, Grid, Group, Stack, Text } from '@mantine/core';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { AsOfPicker } from '../../components/as-of-picker';
+import { formatTime } from '../../components/format';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { Section } from '../../components/section';
@@ -32,7 +33,11 @@ function ProfileView({ identity, asOf, profile, onAsOf }: {
             Profile <Code>{profile.id}</Code>
           </Text>
           <Badge variant="light">revision {profile.revision}</Badge>
-          {asOf && <Badge color="orange" variant="light">as of {asOf.slice(0, 19).replace('T', ' ')} UTC</Badge>}
+          {profile.asOf && (
+            <Badge color="orange" variant="light">
+              as of {formatTime(profile.asOf)}
+            </Badge>
+          )}
         </Group>
         <AsOfPicker label="As of (UTC)" value={asOf} onChange={onAsOf} />
       </Group>
@@ -97,13 +102,13 @@ export function ProfilePage() {
       <PageHeader title="Profile explorer" subtitle="Look a profile up by any of its identities; read it as it was at any moment" />
       <Stack gap="lg">
         <ProfileLookup
-          key={identity ? `${identity.type}:${identity.value}` : 'none'}
+          key={identity ? `lookup:${identity.type}:${identity.value}` : 'lookup'}
           initial={identity}
           onLookup={(id) => update({ type: id.type, value: id.value, asOf: null })}
         />
         {identity && (
           <LoadedProfile
-            key={`${identity.type}:${identity.value}`}
+            key={`profile:${identity.type}:${identity.value}`}
             identity={identity}
             asOf={asOf}
             onAsOf={(iso) => update({ asOf: iso })}

@@ -1,4 +1,4 @@
-import { Badge, Code, Stack, Table, Text } from '@mantine/core';
+import { Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
 import { DateTime } from '../../components/date-time';
 import { formatValue } from '../../components/format';
 import { StatusBadge } from '../../components/status-badge';
@@ -10,13 +10,15 @@ type Trait = NonNullable<ProfileQuery['profile']>['traits'][number];
 function Provenance({ p }: { p: NonNullable<Trait['provenance']> }) {
   return (
     <Stack gap={0}>
-      <Text size="xs">
-        <Badge size="xs" variant="outline" color="gray" mr={4}>
+      <Group gap={4}>
+        <Badge size="xs" variant="outline" color="gray">
           {p.sourceKind}
         </Badge>
-        definition v{p.definitionVersion}
-        {p.modelVersion ? ` · model ${p.modelVersion}` : ''}
-      </Text>
+        <Text size="xs">
+          definition v{p.definitionVersion}
+          {p.modelVersion ? ` · model ${p.modelVersion}` : ''}
+        </Text>
+      </Group>
       {p.runId && (
         <Text size="xs" c="dimmed">
           run <Code fz="xs">{p.runId}</Code>
