@@ -64,37 +64,54 @@ describe('ops UI in a browser', () => {
     await screenshot(page, 'sign-in');
     await signIn(page, w.keys.admin);
     await page.waitForURL(/\/profiles$/);
-    expect(await page.evaluate(() => Object.keys(sessionStorage))).toEqual(['traitbase.apiKey']);
-    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    expect(await page.evaluate('Object.keys(sessionStorage)')).toEqual(['traitbase.apiKey']);
+    expect(await page.evaluate('Object.keys(localStorage)')).toEqual([]);
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.waitForURL(/\/sign-in/);
-    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
   });
 
   it('catalogue: search, source, freshness and last run; lineage, versions and values per trait', async () => {
     const page = await signedIn(w.keys.admin, '/traits');
     await row(page, 'Traits', 'lifetime_value').waitFor();
-    await expect(row(page, 'Traits', 'lifetime_value').textContent()).resolves.toMatch(/dbt.*analytics-engineering.*fresh · 2h.*succeeded.*60 read/);
-    await expect(row(page, 'Traits', 'churn_risk').textContent()).resolves.toMatch(/notebook.*data-science.*fresh · 2d.*succeeded/);
+    await expect(row(page, 'Traits', 'lifetime_value').textContent()).resolves.toMatch(
+      /dbt.*analytics-engineering.*fresh · 2h.*succeeded.*60 read/,
+    );
+    await expect(row(page, 'Traits', 'churn_risk').textContent()).resolves.toMatch(
+      /notebook.*data-science.*fresh · 2d.*succeeded/,
+    );
     await screenshot(page, 'traits');
 
     await page.getByLabel('Search traits').fill('coin');
-    await expect(page.getByRole('table', { name: 'Traits' }).getByRole('row').count()).resolves.toBe(2);
+    await expect(
+      page.getByRole('table', { name: 'Traits' }).getByRole('row').count(),
+    ).resolves.toBe(2);
     await page.getByLabel('Search traits').fill('');
-    await page.getByRole('radiogroup', { name: 'Source' }).getByText('notebook', { exact: true }).click();
-    await expect(page.getByRole('table', { name: 'Traits' }).getByRole('link').allTextContents()).resolves.toEqual(['churn_risk']);
+    await page
+      .getByRole('radiogroup', { name: 'Source' })
+      .getByText('notebook', { exact: true })
+      .click();
+    await expect(
+      page.getByRole('table', { name: 'Traits' }).getByRole('link').allTextContents(),
+    ).resolves.toEqual(['churn_risk']);
 
     await page.getByRole('link', { name: 'churn_risk' }).click();
     const lineage = page.getByRole('table', { name: 'Notebook lineage' });
-    await expect(lineage.textContent()).resolves.toMatch(/notebooks\/churn_risk\.ipynb.*churn-2025\.01.*nb-2025-01/);
+    await expect(lineage.textContent()).resolves.toMatch(
+      /notebooks\/churn_risk\.ipynb.*churn-2025\.01.*nb-2025-01/,
+    );
     await page.getByRole('table', { name: 'Definition versions' }).getByText('initial').waitFor();
     await page.getByText('12 current values.').waitFor();
     await screenshot(page, 'trait-notebook');
 
     await page.goto('/traits/lifetime_value');
     const dbt = page.getByRole('table', { name: 'dbt lineage' });
-    await expect(dbt.textContent()).resolves.toMatch(/model\.jaffle_shop\.customers.*model\.jaffle_shop\.stg_customers/);
-    await expect(page.getByRole('table', { name: 'Last run' }).textContent()).resolves.toMatch(/succeeded.*Read60/);
+    await expect(dbt.textContent()).resolves.toMatch(
+      /model\.jaffle_shop\.customers.*model\.jaffle_shop\.stg_customers/,
+    );
+    await expect(page.getByRole('table', { name: 'Last run' }).textContent()).resolves.toMatch(
+      /succeeded.*Read60/,
+    );
     await page.getByText('60 current values.').waitFor();
     await screenshot(page, 'trait-dbt');
   });
@@ -104,9 +121,15 @@ describe('ops UI in a browser', () => {
     await page.getByRole('combobox', { name: 'Identity type' }).fill('user_id');
     await page.getByLabel('Identity value').fill(w.player);
     await page.getByRole('button', { name: 'Look up' }).click();
-    await expect(row(page, 'Traits', 'vip_tier').textContent()).resolves.toMatch(/vip_tier.*gold.*present.*api.*definition v1/);
-    await expect(row(page, 'Traits', 'lifetime_value').textContent()).resolves.toMatch(/3\.25.*dbt/);
-    await expect(row(page, 'Traits', 'churn_risk').textContent()).resolves.toMatch(/notebook.*model churn-2025\.01/);
+    await expect(row(page, 'Traits', 'vip_tier').textContent()).resolves.toMatch(
+      /vip_tier.*gold.*present.*api.*definition v1/,
+    );
+    await expect(row(page, 'Traits', 'lifetime_value').textContent()).resolves.toMatch(
+      /3\.25.*dbt/,
+    );
+    await expect(row(page, 'Traits', 'churn_risk').textContent()).resolves.toMatch(
+      /notebook.*model churn-2025\.01/,
+    );
     await expect(row(page, 'Traits', 'contact_phone').textContent()).resolves.toContain(w.phone);
     await page.getByText('vip_tier: bronze → gold').waitFor();
     await screenshot(page, 'profile');
@@ -123,13 +146,18 @@ describe('ops UI in a browser', () => {
 
     await page.getByRole('button', { name: 'Now' }).click();
     await row(page, 'Traits', /^vip_tiergold/).waitFor();
-    await page.getByRole('button', { name: /View the profile as of 2025-01-01T10:00:00/ }).first().click();
+    await page
+      .getByRole('button', { name: /View the profile as of 2025-01-01T10:00:00/ })
+      .first()
+      .click();
     await row(page, 'Traits', /^coins40/).waitFor();
   });
 
   it('monitors: runs, invalid events with payloads, event health, refused merges', async () => {
     const page = await signedIn(w.keys.admin, '/monitors');
-    await expect(row(page, 'Runs', 'model.jaffle_shop.customers').textContent()).resolves.toMatch(/dbt.*succeeded.*60/);
+    await expect(row(page, 'Runs', 'model.jaffle_shop.customers').textContent()).resolves.toMatch(
+      /dbt.*succeeded.*60/,
+    );
     await row(page, 'Runs', 'notebooks/churn_risk.ipynb').waitFor();
     await screenshot(page, 'monitors-runs');
 
@@ -138,17 +166,23 @@ describe('ops UI in a browser', () => {
     await expect(typeGroup.textContent()).resolves.toMatch(/^2/);
     await typeGroup.click();
     await page.getByText('"total": "ten"').waitFor();
-    await page.getByRole('button', { name: /Order Completed.*must have required property 'order_id'/ }).waitFor();
+    await page
+      .getByRole('button', { name: /Order Completed.*must have required property 'order_id'/ })
+      .waitFor();
     await screenshot(page, 'monitors-invalid-events');
 
     await page.getByRole('tab', { name: 'Event health' }).click();
-    await expect(row(page, 'Event health', 'Session Started').textContent()).resolves.toMatch(/silent/);
+    await expect(row(page, 'Event health', 'Session Started').textContent()).resolves.toMatch(
+      /silent/,
+    );
     await screenshot(page, 'monitors-event-health');
 
     await page.getByRole('tab', { name: 'Merge protection' }).click();
     await page.getByRole('table', { name: 'Merge-protection violations' }).waitFor();
     await screenshot(page, 'monitors-identity');
-    await expect(row(page, 'Merge-protection violations', 'ui-b').textContent()).resolves.toMatch(/user_id ≤ 1 \(would be 2\)/);
+    await expect(
+      row(page, 'Merge-protection violations', 'anonymous_id:anon-shared').textContent(),
+    ).resolves.toMatch(/merge refused.*user_id ≤ 1 \(would be 2\).*event · ui-b/);
   });
 
   it('a profile:read key sees no PII and no admin page', async () => {
@@ -156,7 +190,9 @@ describe('ops UI in a browser', () => {
     await row(page, 'Traits', 'vip_tier').waitFor();
     await expect(page.getByRole('main').textContent()).resolves.not.toContain(w.phone);
     expect(await row(page, 'Traits', 'contact_phone').count()).toBe(0);
-    await expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents()).resolves.toEqual(['Traits', 'Profiles']);
+    await expect(
+      page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(),
+    ).resolves.toEqual(['Traits', 'Profiles']);
     await screenshot(page, 'profile-read-only');
 
     await page.goto('/traits/contact_phone');

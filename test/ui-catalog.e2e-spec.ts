@@ -1,6 +1,6 @@
-import { ensureWebBuilt } from './utils/web-build';
 import { gql } from './utils/graphql-request';
 import { MODEL_VERSION, NOTEBOOK, startUiWorld, UiWorld } from './utils/ui-world';
+import { ensureWebBuilt } from './utils/web-build';
 
 jest.setTimeout(120_000);
 
@@ -26,12 +26,20 @@ describe('catalogue fields and the web UI assets', () => {
     await w?.close();
   });
 
-  const trait = (name: string, key: string, admin = false) => gql<any>(w.t.url, TRAIT, { name, admin }, key);
+  const trait = (name: string, key: string, admin = false) =>
+    gql<any>(w.t.url, TRAIT, { name, admin }, key);
 
   it('viewer names the key and its scopes, implied ones included', async () => {
-    const viewer = async (key: string) => (await gql<any>(w.t.url, '{ viewer { name scopes } }', {}, key));
-    expect((await viewer(w.keys.read)).data.viewer).toEqual({ name: 'test-profile:read', scopes: ['profile:read'] });
-    expect((await viewer(w.keys.pii)).data.viewer.scopes).toEqual(['profile:read', 'profile:read:pii']);
+    const viewer = async (key: string) =>
+      await gql<any>(w.t.url, '{ viewer { name scopes } }', {}, key);
+    expect((await viewer(w.keys.read)).data.viewer).toEqual({
+      name: 'test-profile:read',
+      scopes: ['profile:read'],
+    });
+    expect((await viewer(w.keys.pii)).data.viewer.scopes).toEqual([
+      'profile:read',
+      'profile:read:pii',
+    ]);
     expect((await viewer(w.keys.admin)).data.viewer.scopes).toEqual([
       'ingest',
       'profile:read',
@@ -72,7 +80,9 @@ describe('catalogue fields and the web UI assets', () => {
   });
 
   it('a PII trait has no distribution without profile:read:pii', async () => {
-    expect((await trait('contact_phone', w.keys.read)).data.traitDefinition.distribution).toBeNull();
+    expect(
+      (await trait('contact_phone', w.keys.read)).data.traitDefinition.distribution,
+    ).toBeNull();
     const pii = (await trait('contact_phone', w.keys.pii)).data.traitDefinition.distribution;
     expect(pii).toMatchObject({ values: 1, buckets: [{ value: w.phone, count: 1 }] });
   });
@@ -84,24 +94,43 @@ describe('catalogue fields and the web UI assets', () => {
     expect(def.dbtModel).toMatchObject({
       model: 'model.jaffle_shop.customers',
       uniqueId: 'model.jaffle_shop.customers',
-      dependsOn: expect.arrayContaining(['model.jaffle_shop.stg_customers', 'model.jaffle_shop.stg_orders']),
+      dependsOn: expect.arrayContaining([
+        'model.jaffle_shop.stg_customers',
+        'model.jaffle_shop.stg_orders',
+      ]),
     });
     expect(def.dbtModel.importedAt).toEqual(expect.any(String));
     expect(def.notebook).toBeNull();
-    expect(def.lastRun).toMatchObject({ sourceKind: 'dbt', status: 'succeeded', counts: { read: 60, rejected: 0 } });
+    expect(def.lastRun).toMatchObject({
+      sourceKind: 'dbt',
+      status: 'succeeded',
+      counts: { read: 60, rejected: 0 },
+    });
   });
 
   it('a notebook trait shows its notebook, model version and last run', async () => {
     const def = (await trait('churn_risk', w.keys.admin, true)).data.traitDefinition;
-    expect(def.notebook).toEqual({ path: NOTEBOOK, modelVersion: MODEL_VERSION, runId: 'nb-2025-01', rows: 12 });
+    expect(def.notebook).toEqual({
+      path: NOTEBOOK,
+      modelVersion: MODEL_VERSION,
+      runId: 'nb-2025-01',
+      rows: 12,
+    });
     expect(def.dbtModel).toBeNull();
-    expect(def.lastRun).toMatchObject({ sourceKind: 'notebook', source: NOTEBOOK, status: 'succeeded' });
+    expect(def.lastRun).toMatchObject({
+      sourceKind: 'notebook',
+      source: NOTEBOOK,
+      status: 'succeeded',
+    });
   });
 
   it('an API trait has no source runs; lastRun is admin only', async () => {
     expect((await trait('coins', w.keys.admin, true)).data.traitDefinition.lastRun).toBeNull();
     const read = await trait('coins', w.keys.read, true);
-    expect(read.errors?.[0]).toMatchObject({ path: ['traitDefinition', 'lastRun'], extensions: { code: 'FORBIDDEN' } });
+    expect(read.errors?.[0]).toMatchObject({
+      path: ['traitDefinition', 'lastRun'],
+      extensions: { code: 'FORBIDDEN' },
+    });
   });
 
   describe('the UI at /', () => {
@@ -130,7 +159,12 @@ describe('catalogue fields and the web UI assets', () => {
     it('leaves the APIs alone and answers unknown files and API paths with 404', async () => {
       expect((await get('/health')).headers.get('content-type')).toContain('application/json');
       expect((await get('/metrics')).headers.get('content-type')).toContain('text/plain');
-      for (const path of ['/v1/nope', '/graphql/nope', '/assets/missing.js', '/%2e%2e/%2e%2e/package.json']) {
+      for (const path of [
+        '/v1/nope',
+        '/graphql/nope',
+        '/assets/missing.js',
+        '/%2e%2e/%2e%2e/package.json',
+      ]) {
         const res = await get(path);
         expect(res.status).toBe(404);
         expect(((await res.json()) as any).error.code).toBe('NOT_FOUND');

@@ -81,9 +81,20 @@ async function must(what: string, pending: ReturnType<typeof gql>) {
 async function syncCustomers(t: TestApp, wh: Warehouse): Promise<void> {
   await createCustomers(wh);
   await t.app.get(DbtImportService).import(customersManifest(wh));
-  await must('trigger', gql(t.url, `mutation { triggerDbtSync(model: "${CUSTOMERS_MODEL}") { jobId } }`, {}, t.adminKey));
+  await must(
+    'trigger',
+    gql(
+      t.url,
+      `mutation { triggerDbtSync(model: "${CUSTOMERS_MODEL}") { jobId } }`,
+      {},
+      t.adminKey,
+    ),
+  );
   await waitFor('the customers sync', async () => {
-    const data = await must('runs', gql(t.url, `{ runs(sourceKind: "dbt") { status } }`, {}, t.adminKey));
+    const data = await must(
+      'runs',
+      gql(t.url, `{ runs(sourceKind: "dbt") { status } }`, {}, t.adminKey),
+    );
     return data.runs.some((r: { status: string }) => r.status === 'succeeded');
   });
 }
@@ -96,26 +107,69 @@ const RECORD = `mutation($rows: [PredictionRowInput!]!) {
 async function writeTraits(t: TestApp, key: string, player: string, phone: string): Promise<void> {
   const tiers = ['bronze', 'silver', 'gold'];
   const first = Array.from({ length: 12 }, (_, i) => [
-    { identity: { type: 'user_id', value: String(i + 1) }, trait: 'vip_tier', value: tiers[i % 3], observedAt: FIRST_WRITE_AT },
-    { identity: { type: 'user_id', value: String(i + 1) }, trait: 'coins', value: (i + 1) * 40, observedAt: FIRST_WRITE_AT },
+    {
+      identity: { type: 'user_id', value: String(i + 1) },
+      trait: 'vip_tier',
+      value: tiers[i % 3],
+      observedAt: FIRST_WRITE_AT,
+    },
+    {
+      identity: { type: 'user_id', value: String(i + 1) },
+      trait: 'coins',
+      value: (i + 1) * 40,
+      observedAt: FIRST_WRITE_AT,
+    },
   ]).flat();
-  first.push({ identity: { type: 'user_id', value: player }, trait: 'contact_phone', value: phone, observedAt: FIRST_WRITE_AT });
+  first.push({
+    identity: { type: 'user_id', value: player },
+    trait: 'contact_phone',
+    value: phone,
+    observedAt: FIRST_WRITE_AT,
+  });
   await must('first writes', gql(t.url, WRITE, { input: { rows: first } }, key));
   const later = [
-    { identity: { type: 'user_id', value: player }, trait: 'vip_tier', value: 'gold', observedAt: CHANGED_AT },
-    { identity: { type: 'user_id', value: player }, trait: 'coins', value: 990, observedAt: CHANGED_AT },
+    {
+      identity: { type: 'user_id', value: player },
+      trait: 'vip_tier',
+      value: 'gold',
+      observedAt: CHANGED_AT,
+    },
+    {
+      identity: { type: 'user_id', value: player },
+      trait: 'coins',
+      value: 990,
+      observedAt: CHANGED_AT,
+    },
   ];
   await must('later writes', gql(t.url, WRITE, { input: { rows: later } }, key));
-  const rows = Array.from({ length: 12 }, (_, i) => ({ identity: String(i + 1), value: Math.round(((i * 7) % 10) * 10) / 100 }));
+  const rows = Array.from({ length: 12 }, (_, i) => ({
+    identity: String(i + 1),
+    value: Math.round(((i * 7) % 10) * 10) / 100,
+  }));
   await must('predictions', gql(t.url, RECORD, { rows }, key));
 }
 
 async function sendEvents(t: TestApp, key: string): Promise<void> {
   const at = new Date().toISOString();
   const batch = [
-    { type: 'track', event: 'Order Completed', userId: '1', properties: { order_id: 'o-1', total: 12.5 } },
-    { type: 'track', event: 'Order Completed', userId: '2', properties: { order_id: 'o-2', total: 'ten' } },
-    { type: 'track', event: 'Order Completed', userId: '3', properties: { order_id: 'o-3', total: 'nine' } },
+    {
+      type: 'track',
+      event: 'Order Completed',
+      userId: '1',
+      properties: { order_id: 'o-1', total: 12.5 },
+    },
+    {
+      type: 'track',
+      event: 'Order Completed',
+      userId: '2',
+      properties: { order_id: 'o-2', total: 'ten' },
+    },
+    {
+      type: 'track',
+      event: 'Order Completed',
+      userId: '3',
+      properties: { order_id: 'o-3', total: 'nine' },
+    },
     { type: 'track', event: 'Order Completed', userId: '4', properties: { total: 3 } },
     { type: 'identify', userId: 'ui-a', anonymousId: 'anon-shared' },
   ].map((m, i) => ({ ...m, messageId: `ui-${i}-${Date.now()}`, timestamp: at }));
@@ -128,12 +182,31 @@ async function sendEvents(t: TestApp, key: string): Promise<void> {
   await post(batch);
   // Only after the first identify is applied does the second one meet merge protection.
   await waitFor('the first identify', async () => {
-    const data = await must('profile', gql(t.url, `{ profile(identity: {type: "anonymous_id", value: "anon-shared"}) { id } }`, {}, t.adminKey));
+    const data = await must(
+      'profile',
+      gql(
+        t.url,
+        `{ profile(identity: {type: "anonymous_id", value: "anon-shared"}) { id } }`,
+        {},
+        t.adminKey,
+      ),
+    );
     return data.profile !== null;
   });
-  await post([{ type: 'identify', userId: 'ui-b', anonymousId: 'anon-shared', messageId: `ui-b-${Date.now()}`, timestamp: at }]);
+  await post([
+    {
+      type: 'identify',
+      userId: 'ui-b',
+      anonymousId: 'anon-shared',
+      messageId: `ui-b-${Date.now()}`,
+      timestamp: at,
+    },
+  ]);
   await waitFor('a merge-protection violation', async () => {
-    const data = await must('violations', gql(t.url, `{ identityViolations { kind } }`, {}, t.adminKey));
+    const data = await must(
+      'violations',
+      gql(t.url, `{ identityViolations { kind } }`, {}, t.adminKey),
+    );
     return data.identityViolations.length > 0;
   });
 }

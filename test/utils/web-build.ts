@@ -15,9 +15,13 @@ function newest(path: string): number {
 // missing or older than web/ (`npm run build` builds it too).
 export function ensureWebBuilt(): void {
   if (existsSync(INDEX) && statSync(INDEX).mtimeMs >= newest(join(ROOT, 'web'))) return;
-  const vite = spawnSync('npx', ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'], {
-    cwd: ROOT,
-    encoding: 'utf8',
-  });
+  const vite = spawnSync(
+    'npx',
+    ['vite', 'build', '--config', 'web/vite.config.ts', '--logLevel', 'warn'],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+    },
+  );
   if (vite.status !== 0) throw new Error(`vite build failed:\n${vite.stdout}\n${vite.stderr}`);
 }

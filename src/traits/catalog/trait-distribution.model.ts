@@ -5,7 +5,8 @@ import { GraphQLJSON } from '../../common/graphql/json.scalar';
 export class DistributionBucketModel {
   @Field(() => GraphQLJSON, {
     nullable: true,
-    description: 'The value counted (boolean, category, string; json: its JSON type); null for ranges',
+    description:
+      'The value counted (boolean, category, string; json: its JSON type); null for ranges',
   })
   value!: unknown;
 
@@ -22,7 +23,8 @@ export class DistributionBucketModel {
 }
 
 @ObjectType('TraitDistribution', {
-  description: 'How the current values of a trait spread: top values, or ranges for numbers and times',
+  description:
+    'How the current values of a trait spread: top values, or ranges for numbers and times',
 })
 export class TraitDistributionModel {
   @Field(() => Int, { description: 'Values counted (non-null current values, in the sample)' })

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { TraitDef } from '../../trait-definitions/trait-def';
-import * as SQL from './trait-distribution.sql';
 import type { DistributionBucketModel, TraitDistributionModel } from './trait-distribution.model';
+import * as SQL from './trait-distribution.sql';
 
 // Above this many trait_value rows, values are counted on a page sample of about this many rows.
 export const SAMPLE_ROWS = 200_000;
@@ -33,7 +33,11 @@ export class TraitDistributionService {
     const percent = await this.samplePercent();
     const sampled = percent < 100;
     if (def.type === 'number' || def.type === 'timestamp') {
-      const rows = await this.db.query<RangeRow[]>(SQL.rangesSql(def.type), [def.id, percent, RANGES]);
+      const rows = await this.db.query<RangeRow[]>(SQL.rangesSql(def.type), [
+        def.id,
+        percent,
+        RANGES,
+      ]);
       return { sampled, other: 0, values: rows[0]?.total ?? 0, buckets: ranges(rows, def.type) };
     }
     const sql = def.type === 'json' ? SQL.JSON_TYPES : SQL.TOP_VALUES;

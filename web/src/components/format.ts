@@ -29,9 +29,10 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat('en', { maximumFractionDigits: 2 }).format(n);
 }
 
-// A trait value in one line: strings as they are, everything else as compact JSON.
-export function formatValue(value: unknown): string {
+// A trait value in one line: times in UTC, strings as they are, everything else as compact JSON.
+export function formatValue(value: unknown, type?: string): string {
   if (value === null || value === undefined) return '—';
+  if (type === 'timestamp' && typeof value === 'string') return formatTime(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return formatNumber(value);
   return JSON.stringify(value);

@@ -16,6 +16,9 @@ export class DbtLineageModel {
   @Field(() => [String], { description: 'unique_ids the model depends on (dbt depends_on.nodes)' })
   dependsOn!: string[];
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the manifest was imported' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'When the manifest was imported',
+  })
   importedAt!: Date | null;
 }

@@ -11,7 +11,8 @@ export class NotebookLineageResolver {
 
   @ResolveField(() => NotebookLineageModel, {
     nullable: true,
-    description: 'The notebook behind a notebook trait and its latest model version; null otherwise',
+    description:
+      'The notebook behind a notebook trait and its latest model version; null otherwise',
   })
   notebook(@Parent() def: TraitDefinitionModel): Promise<NotebookLineageModel | null> {
     return this.lineage.of(def.name, def.source as Record<string, unknown>);

@@ -12,7 +12,9 @@ export function EventHealthPanel() {
       {(data) => (
         <Stack gap="lg">
           {data.eventHealth.length === 0 ? (
-            <Text c="dimmed" size="sm">No planned event declares an expected rate.</Text>
+            <Text c="dimmed" size="sm">
+              No planned event declares an expected rate.
+            </Text>
           ) : (
             <Table verticalSpacing="xs" aria-label="Event health">
               <Table.Thead>
@@ -48,7 +50,9 @@ export function EventHealthPanel() {
               Accepted but not applied
             </Title>
             {data.failedEvents.length === 0 ? (
-              <Text c="dimmed" size="sm">Every accepted message was applied.</Text>
+              <Text c="dimmed" size="sm">
+                Every accepted message was applied.
+              </Text>
             ) : (
               <Table verticalSpacing={4} aria-label="Failed events">
                 <Table.Tbody>

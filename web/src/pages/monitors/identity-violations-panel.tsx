@@ -15,7 +15,9 @@ export function IdentityViolationsPanel() {
     <QueryState label="merge-protection violations" result={result}>
       {(data) =>
         data.identityViolations.length === 0 ? (
-          <Text c="dimmed" size="sm">Merge protection has refused nothing.</Text>
+          <Text c="dimmed" size="sm">
+            Merge protection has refused nothing.
+          </Text>
         ) : (
           <Table verticalSpacing="xs" aria-label="Merge-protection violations">
             <Table.Thead>
@@ -32,7 +34,11 @@ export function IdentityViolationsPanel() {
               {data.identityViolations.map((v) => (
                 <Table.Tr key={`${v.identity.type}:${v.identity.value}:${v.targetProfileId}`}>
                   <Table.Td>
-                    <Anchor component={Link} to={profileLink(v.identity.type, v.identity.value)} size="sm">
+                    <Anchor
+                      component={Link}
+                      to={profileLink(v.identity.type, v.identity.value)}
+                      size="sm"
+                    >
                       {v.identity.type}:{v.identity.value}
                     </Anchor>
                   </Table.Td>

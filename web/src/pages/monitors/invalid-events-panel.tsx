@@ -42,11 +42,16 @@ function Message({ e }: { e: InvalidEvent }) {
       </Group>
       {e.reasons.map((r, i) => (
         <Text size="xs" key={i} component="div">
-          <Code fz="xs">{r.pointer || '/'}</Code> {r.rule} <Badge size="xs" variant="light" color="gray">{r.keyword}</Badge>
+          <Code fz="xs">{r.pointer || '/'}</Code> {r.rule}{' '}
+          <Badge size="xs" variant="light" color="gray">
+            {r.keyword}
+          </Badge>
         </Text>
       ))}
       <Code block fz="xs" mah={200} style={{ overflow: 'auto' }}>
-        {e.payload === null ? 'payload not kept (not JSON, or over 32 KB)' : JSON.stringify(e.payload, null, 2)}
+        {e.payload === null
+          ? 'payload not kept (not JSON, or over 32 KB)'
+          : JSON.stringify(e.payload, null, 2)}
       </Code>
     </Stack>
   );
@@ -58,20 +63,32 @@ export function InvalidEventsPanel() {
     <QueryState label="invalid events" result={result}>
       {(data) => {
         const groups = groupByEventAndReason(data.invalidEvents);
-        if (groups.length === 0) return <Text c="dimmed" size="sm">No message was rejected.</Text>;
+        if (groups.length === 0)
+          return (
+            <Text c="dimmed" size="sm">
+              No message was rejected.
+            </Text>
+          );
         return (
           <>
             <Text size="sm" c="dimmed" mb="sm">
-              The latest {data.invalidEvents.length} rejected messages, by event and reason. Open a line to see the payloads.
+              The latest {data.invalidEvents.length} rejected messages, by event and reason. Open a
+              line to see the payloads.
             </Text>
             <Accordion variant="separated" multiple aria-label="Invalid events by event and reason">
               {groups.map((g) => (
                 <Accordion.Item key={g.key} value={g.key}>
                   <Accordion.Control>
                     <Group gap="sm">
-                      <Badge color="red" variant="light">{g.messages.length}</Badge>
-                      <Text fw={500} size="sm">{g.event}</Text>
-                      <Text size="sm" c="dimmed">{g.reason}</Text>
+                      <Badge color="red" variant="light">
+                        {g.messages.length}
+                      </Badge>
+                      <Text fw={500} size="sm">
+                        {g.event}
+                      </Text>
+                      <Text size="sm" c="dimmed">
+                        {g.reason}
+                      </Text>
                     </Group>
                   </Accordion.Control>
                   <Accordion.Panel>

@@ -19,7 +19,10 @@ export function MonitorsPage() {
   const tab = TABS.some((t) => t.value === params.get('tab')) ? params.get('tab')! : 'runs';
   return (
     <>
-      <PageHeader title="Monitors" subtitle="Source runs, rejected events, silent events and refused merges" />
+      <PageHeader
+        title="Monitors"
+        subtitle="Source runs, rejected events, silent events and refused merges"
+      />
       <Tabs value={tab} onChange={(v) => setParams({ tab: v ?? 'runs' })} keepMounted={false}>
         <Tabs.List mb="md">
           {TABS.map((t) => (

@@ -9,7 +9,13 @@ export interface IdentityKey {
 // The identity types of the default identity rules; any other type can be typed in.
 const TYPES = ['user_id', 'email', 'anonymous_id', 'device_id', 'network_userid'];
 
-export function ProfileLookup({ initial, onLookup }: { initial: IdentityKey | null; onLookup: (id: IdentityKey) => void }) {
+export function ProfileLookup({
+  initial,
+  onLookup,
+}: {
+  initial: IdentityKey | null;
+  onLookup: (id: IdentityKey) => void;
+}) {
   const [type, setType] = useState(initial?.type ?? 'user_id');
   const [value, setValue] = useState(initial?.value ?? '');
   const submit = (e: FormEvent) => {

@@ -18,7 +18,12 @@ type Profile = NonNullable<ProfileResult['profile']>;
 
 // The profile at one moment: traits with provenance, identities, and the timeline up to then.
 // Live updates (profileChanged), explain and knownAt attach here when the API has them.
-function ProfileView({ identity, asOf, profile, onAsOf }: {
+function ProfileView({
+  identity,
+  asOf,
+  profile,
+  onAsOf,
+}: {
   identity: IdentityKey;
   asOf: string | null;
   profile: Profile;
@@ -62,7 +67,15 @@ function ProfileView({ identity, asOf, profile, onAsOf }: {
   );
 }
 
-function LoadedProfile({ identity, asOf, onAsOf }: { identity: IdentityKey; asOf: string | null; onAsOf: (iso: string | null) => void }) {
+function LoadedProfile({
+  identity,
+  asOf,
+  onAsOf,
+}: {
+  identity: IdentityKey;
+  asOf: string | null;
+  onAsOf: (iso: string | null) => void;
+}) {
   const [result] = useQuery({ query: ProfileQuery, variables: { identity, asOf } });
   return (
     <QueryState label="the profile" result={result}>
@@ -99,7 +112,10 @@ export function ProfilePage() {
 
   return (
     <>
-      <PageHeader title="Profile explorer" subtitle="Look a profile up by any of its identities; read it as it was at any moment" />
+      <PageHeader
+        title="Profile explorer"
+        subtitle="Look a profile up by any of its identities; read it as it was at any moment"
+      />
       <Stack gap="lg">
         <ProfileLookup
           key={identity ? `lookup:${identity.type}:${identity.value}` : 'lookup'}

@@ -9,14 +9,16 @@ function ItemTitle({ item }: { item: TimelineItem }) {
     return (
       <Text size="sm" fw={500}>
         {merge.kind === 'merge' ? 'Merged' : 'Unmerged'}{' '}
-        <Code>{merge.fromProfileId.slice(0, 8)}</Code> → <Code>{merge.intoProfileId.slice(0, 8)}</Code>
+        <Code>{merge.fromProfileId.slice(0, 8)}</Code> →{' '}
+        <Code>{merge.intoProfileId.slice(0, 8)}</Code>
       </Text>
     );
   }
   return (
     <Text size="sm" fw={500}>
-      {item.trait}: {item.previous === undefined ? '' : `${formatValue(item.previous)} → `}
-      {formatValue(item.value)}
+      {item.trait}:{' '}
+      {item.previous === undefined ? '' : `${formatValue(item.previous, item.type)} → `}
+      {formatValue(item.value, item.type)}
     </Text>
   );
 }
@@ -50,7 +52,12 @@ export function ProfileTimeline({
   onOpenAt: (iso: string) => void;
 }) {
   if (loading && items.length === 0) return <Loader size="sm" aria-label="Loading the timeline" />;
-  if (items.length === 0) return <Text size="sm" c="dimmed">Nothing has changed yet.</Text>;
+  if (items.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        Nothing has changed yet.
+      </Text>
+    );
   return (
     <Timeline bulletSize={14} lineWidth={2} aria-label="Timeline">
       {items.map((item, i) => (
@@ -62,7 +69,11 @@ export function ProfileTimeline({
           <ItemDetail item={item} />
           <Group gap="xs" mt={2}>
             <DateTime value={item.at} size="xs" />
-            {item.kind === 'merge' && <Badge size="xs" color="grape" variant="light">{item.merge.kind}</Badge>}
+            {item.kind === 'merge' && (
+              <Badge size="xs" color="grape" variant="light">
+                {item.merge.kind}
+              </Badge>
+            )}
             <Button
               variant="subtle"
               size="compact-xs"

@@ -21,18 +21,27 @@ function Provenance({ p }: { p: NonNullable<Trait['provenance']> }) {
       </Group>
       {p.runId && (
         <Text size="xs" c="dimmed">
-          run <Code fz="xs">{p.runId}</Code>
+          run{' '}
+          <Code fz="xs" title={p.runId}>
+            {p.runId.slice(0, 8)}
+          </Code>
         </Text>
       )}
       <Text size="xs" c="dimmed">
-        via {p.identity.type}:{p.identity.value} · ingested <DateTime value={p.ingestedAt} size="xs" />
+        via {p.identity.type}:{p.identity.value} · ingested{' '}
+        <DateTime value={p.ingestedAt} size="xs" />
       </Text>
     </Stack>
   );
 }
 
 export function ProfileTraits({ traits }: { traits: Trait[] }) {
-  if (traits.length === 0) return <Text size="sm" c="dimmed">No trait this key may read has a value.</Text>;
+  if (traits.length === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        No trait this key may read has a value.
+      </Text>
+    );
   return (
     <Table verticalSpacing="xs" aria-label="Traits">
       <Table.Thead>
@@ -48,7 +57,7 @@ export function ProfileTraits({ traits }: { traits: Trait[] }) {
         {traits.map((t) => (
           <Table.Tr key={t.name} data-trait={t.name}>
             <Table.Td fw={500}>{t.name}</Table.Td>
-            <Table.Td style={{ overflowWrap: 'anywhere' }}>{formatValue(t.value)}</Table.Td>
+            <Table.Td style={{ overflowWrap: 'anywhere' }}>{formatValue(t.value, t.type)}</Table.Td>
             <Table.Td>
               <StatusBadge status={t.status} />
             </Table.Td>

@@ -10,6 +10,7 @@ export interface RevisionItem {
   kind: 'revision';
   at: string;
   trait: string;
+  type: string;
   value: unknown;
   previous: unknown;
   sourceKind: string;
@@ -17,7 +18,8 @@ export interface RevisionItem {
   definitionVersion: number;
 }
 
-export type TimelineItem = RevisionItem | { kind: 'merge'; at: string; merge: Profile['merges'][number] };
+export type TimelineItem =
+  RevisionItem | { kind: 'merge'; at: string; merge: Profile['merges'][number] };
 
 const PER_TRAIT = 20;
 const time = (iso: string) => new Date(iso).getTime();
@@ -26,30 +28,34 @@ const time = (iso: string) => new Date(iso).getTime();
 // history query per trait, sent together; fetched again when the profile's revision moves.
 function useRevisions(identity: IdentityKey, asOf: string | null, profile: Profile) {
   const client = useClient();
-  const [state, setState] = useState<{ items: RevisionItem[]; loading: boolean }>({ items: [], loading: true });
-  const traits = profile.traits.map((t) => t.name).join(',');
+  const [state, setState] = useState<{ items: RevisionItem[]; loading: boolean }>({
+    items: [],
+    loading: true,
+  });
+  // A string, so the effect runs again only when the set of traits changes.
+  const traits = JSON.stringify(profile.traits.map((t) => [t.name, t.type]));
   const { type, value } = identity;
 
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
-    const names = traits ? traits.split(',') : [];
-    const fetches = names.map(async (trait) => {
+    const fetches = (JSON.parse(traits) as [string, string][]).map(async ([trait, type]) => {
       const vars = { identity: { type, value }, asOf, trait, limit: PER_TRAIT };
-      const r = await client.query(TraitHistoryQuery, vars, { requestPolicy: 'network-only' }).toPromise();
+      const r = await client
+        .query(TraitHistoryQuery, vars, { requestPolicy: 'network-only' })
+        .toPromise();
       const history = r.data?.profile?.history ?? [];
-      return history.map(
-        (h, i): RevisionItem => ({
-          kind: 'revision',
-          at: h.validFrom,
-          trait,
-          value: h.value,
-          previous: history[i + 1]?.value,
-          sourceKind: h.provenance.sourceKind,
-          runId: h.provenance.runId,
-          definitionVersion: h.provenance.definitionVersion,
-        }),
-      );
+      return history.map((h, i): RevisionItem => ({
+        kind: 'revision',
+        at: h.validFrom,
+        trait,
+        type,
+        value: h.value,
+        previous: history[i + 1]?.value,
+        sourceKind: h.provenance.sourceKind,
+        runId: h.provenance.runId,
+        definitionVersion: h.provenance.definitionVersion,
+      }));
     });
     void Promise.all(fetches).then((lists) => {
       if (live) setState({ items: lists.flat(), loading: false });

@@ -9,7 +9,12 @@ interface Run {
 }
 
 export function LastRunCell({ run }: { run: Run | null | undefined }) {
-  if (!run) return <Text size="sm" c="dimmed">no runs</Text>;
+  if (!run)
+    return (
+      <Text size="sm" c="dimmed">
+        no runs
+      </Text>
+    );
   const { read, changed, rejected } = run.counts;
   return (
     <Stack gap={2}>

@@ -19,7 +19,12 @@ import { TraitVersions } from './trait-versions';
 type Trait = NonNullable<TraitDetailResult['traitDefinition']>;
 
 function LastRun({ run }: { run: Trait['lastRun'] }) {
-  if (!run) return <Text size="sm" c="dimmed">This source has no runs yet, or runs per write.</Text>;
+  if (!run)
+    return (
+      <Text size="sm" c="dimmed">
+        This source has no runs yet, or runs per write.
+      </Text>
+    );
   return (
     <Facts
       label="Last run"
@@ -31,7 +36,14 @@ function LastRun({ run }: { run: Trait['lastRun'] }) {
         ['Changed', run.counts.changed],
         ['Unchanged', run.counts.unchanged],
         ['Rejected', run.counts.rejected],
-        ['Error', run.error && <Text key="e" size="sm" c="red">{run.error}</Text>],
+        [
+          'Error',
+          run.error && (
+            <Text key="e" size="sm" c="red">
+              {run.error}
+            </Text>
+          ),
+        ],
       ]}
     />
   );
@@ -44,8 +56,14 @@ function TraitDetail({ trait, isAdmin }: { trait: Trait; isAdmin: boolean }) {
         title={
           <Group gap="sm">
             {trait.name}
-            <Badge variant="outline" color="gray">{trait.sourceKind}</Badge>
-            {trait.pii && <Badge color="grape" variant="light">PII</Badge>}
+            <Badge variant="outline" color="gray">
+              {trait.sourceKind}
+            </Badge>
+            {trait.pii && (
+              <Badge color="grape" variant="light">
+                PII
+              </Badge>
+            )}
             {trait.retired && <Badge color="gray">retired</Badge>}
           </Group>
         }
@@ -94,7 +112,10 @@ function TraitDetail({ trait, isAdmin }: { trait: Trait; isAdmin: boolean }) {
 export function TraitDetailPage() {
   const { name = '' } = useParams();
   const viewer = useViewer();
-  const [result] = useQuery({ query: TraitDetailQuery, variables: { name, admin: viewer.isAdmin } });
+  const [result] = useQuery({
+    query: TraitDetailQuery,
+    variables: { name, admin: viewer.isAdmin },
+  });
   return (
     <>
       <Anchor component={Link} to="/traits" size="sm">

@@ -8,7 +8,7 @@ type Distribution = NonNullable<Trait['distribution']>;
 
 function bucketLabel(b: Distribution['buckets'][number], type: string): string {
   if (b.from === null || b.from === undefined) return formatValue(b.value);
-  if (type === 'timestamp') return formatTime(String(b.from)).slice(0, 10);
+  if (type === 'timestamp' && typeof b.from === 'string') return formatTime(b.from).slice(0, 10);
   return `${formatValue(b.from)}–${formatValue(b.to)}`;
 }
 
@@ -22,7 +22,12 @@ export function TraitDistributionChart({ trait }: { trait: Trait }) {
       </Text>
     );
   }
-  if (d.values === 0) return <Text size="sm" c="dimmed">No profile has a value yet.</Text>;
+  if (d.values === 0)
+    return (
+      <Text size="sm" c="dimmed">
+        No profile has a value yet.
+      </Text>
+    );
   const data = d.buckets.map((b) => ({ bucket: bucketLabel(b, trait.type), profiles: b.count }));
   if (d.other > 0) data.push({ bucket: 'other values', profiles: d.other });
   return (
@@ -33,7 +38,7 @@ export function TraitDistributionChart({ trait }: { trait: Trait }) {
         dataKey="bucket"
         series={[{ name: 'profiles', color: 'indigo.5', label: 'Profiles' }]}
         tickLine="y"
-        gridAxis="y"
+        gridAxis="x"
         aria-label={`Distribution of ${trait.name}`}
       />
       <Text size="xs" c="dimmed" mt="xs">

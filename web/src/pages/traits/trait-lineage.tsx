@@ -55,7 +55,10 @@ export function TraitLineage({ trait }: { trait: Trait }) {
           ['Latest run id', notebook.runId && <Code key="r">{notebook.runId}</Code>],
           ['Rows', notebook.rows],
           ['Recorded', <DateTime key="t" value={notebook.recordedAt} />],
-          ['Notebook sha256', notebook.notebookSha256 && <Code key="h">{notebook.notebookSha256.slice(0, 16)}</Code>],
+          [
+            'Notebook sha256',
+            notebook.notebookSha256 && <Code key="h">{notebook.notebookSha256.slice(0, 16)}</Code>,
+          ],
         ]}
       />
     );

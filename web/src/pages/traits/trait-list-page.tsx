@@ -17,7 +17,9 @@ function matches(trait: Trait, search: string, kind: string): boolean {
   if (kind !== 'all' && trait.sourceKind !== kind) return false;
   const needle = search.trim().toLowerCase();
   if (!needle) return true;
-  return [trait.name, trait.description, trait.owner].some((s) => s?.toLowerCase().includes(needle));
+  return [trait.name, trait.description, trait.owner].some((s) =>
+    s?.toLowerCase().includes(needle),
+  );
 }
 
 export function TraitListPage() {
@@ -28,7 +30,10 @@ export function TraitListPage() {
 
   return (
     <>
-      <PageHeader title="Trait catalogue" subtitle="Every trait on the user model: where it comes from and how fresh it is" />
+      <PageHeader
+        title="Trait catalogue"
+        subtitle="Every trait on the user model: where it comes from and how fresh it is"
+      />
       <Group mb="md" align="flex-end">
         <TextInput
           label="Search traits"
@@ -64,7 +69,11 @@ export function TraitListPage() {
                   <Table.Tr key={t.name}>
                     <Table.Td>
                       <Group gap={6}>
-                        <Anchor component={Link} to={`/traits/${encodeURIComponent(t.name)}`} fw={500}>
+                        <Anchor
+                          component={Link}
+                          to={`/traits/${encodeURIComponent(t.name)}`}
+                          fw={500}
+                        >
                           {t.name}
                         </Anchor>
                         {t.pii && (

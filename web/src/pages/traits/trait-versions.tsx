@@ -4,7 +4,11 @@ import type { TraitDetailQuery } from '../../gql/graphql';
 
 type Version = NonNullable<TraitDetailQuery['traitDefinition']>['versions'][number];
 
-const CHANGE_COLORS: Record<string, string> = { breaking: 'red', retired: 'gray', initial: 'indigo' };
+const CHANGE_COLORS: Record<string, string> = {
+  breaking: 'red',
+  retired: 'gray',
+  initial: 'indigo',
+};
 
 export function TraitVersions({ versions }: { versions: Version[] }) {
   return (
@@ -12,7 +16,6 @@ export function TraitVersions({ versions }: { versions: Version[] }) {
       <Table.Thead>
         <Table.Tr>
           <Table.Th>Version</Table.Th>
-          <Table.Th>SchemaVer</Table.Th>
           <Table.Th>Change</Table.Th>
           <Table.Th>What changed</Table.Th>
           <Table.Th>When</Table.Th>
@@ -21,8 +24,12 @@ export function TraitVersions({ versions }: { versions: Version[] }) {
       <Table.Tbody>
         {versions.map((v) => (
           <Table.Tr key={v.version}>
-            <Table.Td>{v.version}</Table.Td>
-            <Table.Td>{v.schemaVersion}</Table.Td>
+            <Table.Td style={{ whiteSpace: 'nowrap' }}>
+              {v.version}{' '}
+              <Text span size="xs" c="dimmed">
+                ({v.schemaVersion})
+              </Text>
+            </Table.Td>
             <Table.Td>
               <Badge variant="light" color={CHANGE_COLORS[v.change] ?? 'teal'}>
                 {v.change}
@@ -32,7 +39,7 @@ export function TraitVersions({ versions }: { versions: Version[] }) {
               <Text size="sm">{v.reasons.join('; ') || '—'}</Text>
             </Table.Td>
             <Table.Td>
-              <DateTime value={v.createdAt} />
+              <DateTime value={v.createdAt} size="xs" />
             </Table.Td>
           </Table.Tr>
         ))}
