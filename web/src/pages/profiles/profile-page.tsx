@@ -59,7 +59,7 @@ function ProfileView({
         </Grid.Col>
         <Grid.Col span={4}>
           <Section title="Timeline">
-            <ProfileTimeline items={timeline.items} loading={timeline.loading} onOpenAt={onAsOf} />
+            <ProfileTimeline {...timeline} onOpenAt={onAsOf} />
           </Section>
         </Grid.Col>
       </Grid>

@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Loader, Text, Timeline } from '@mantine/core';
+import { Alert, Badge, Button, Code, Group, Loader, Text, Timeline } from '@mantine/core';
 import { DateTime } from '../../components/date-time';
 import { formatValue } from '../../components/format';
 import type { TimelineItem } from './use-profile-timeline';
@@ -45,12 +45,21 @@ function ItemDetail({ item }: { item: TimelineItem }) {
 export function ProfileTimeline({
   items,
   loading,
+  error,
   onOpenAt,
 }: {
   items: TimelineItem[];
   loading: boolean;
+  error?: string;
   onOpenAt: (iso: string) => void;
 }) {
+  if (error) {
+    return (
+      <Alert color="red" title="Could not load the history" role="alert">
+        {error}
+      </Alert>
+    );
+  }
   if (loading && items.length === 0) return <Loader size="sm" aria-label="Loading the timeline" />;
   if (items.length === 0)
     return (

@@ -47,7 +47,7 @@ export function ProfileTraits({ traits }: { traits: Trait[] }) {
       <Table.Thead>
         <Table.Tr>
           <Table.Th>Trait</Table.Th>
-          <Table.Th>Value</Table.Th>
+          <Table.Th miw={170}>Value</Table.Th>
           <Table.Th>Status</Table.Th>
           <Table.Th>Since</Table.Th>
           <Table.Th>Provenance</Table.Th>

@@ -28,7 +28,7 @@ const time = (iso: string) => new Date(iso).getTime();
 // history query per trait, sent together; fetched again when the profile's revision moves.
 function useRevisions(identity: IdentityKey, asOf: string | null, profile: Profile) {
   const client = useClient();
-  const [state, setState] = useState<{ items: RevisionItem[]; loading: boolean }>({
+  const [state, setState] = useState<{ items: RevisionItem[]; loading: boolean; error?: string }>({
     items: [],
     loading: true,
   });
@@ -39,17 +39,18 @@ function useRevisions(identity: IdentityKey, asOf: string | null, profile: Profi
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
-    const fetches = (JSON.parse(traits) as [string, string][]).map(async ([trait, type]) => {
+    const fetches = (JSON.parse(traits) as [string, string][]).map(async ([trait, traitType]) => {
       const vars = { identity: { type, value }, asOf, trait, limit: PER_TRAIT };
       const r = await client
         .query(TraitHistoryQuery, vars, { requestPolicy: 'network-only' })
         .toPromise();
+      if (r.error) throw new Error(r.error.graphQLErrors[0]?.message ?? r.error.message);
       const history = r.data?.profile?.history ?? [];
       return history.map((h, i): RevisionItem => ({
         kind: 'revision',
         at: h.validFrom,
         trait,
-        type,
+        type: traitType,
         value: h.value,
         previous: history[i + 1]?.value,
         sourceKind: h.provenance.sourceKind,
@@ -57,9 +58,10 @@ function useRevisions(identity: IdentityKey, asOf: string | null, profile: Profi
         definitionVersion: h.provenance.definitionVersion,
       }));
     });
-    void Promise.all(fetches).then((lists) => {
-      if (live) setState({ items: lists.flat(), loading: false });
-    });
+    Promise.all(fetches).then(
+      (lists) => live && setState({ items: lists.flat(), loading: false }),
+      (err: Error) => live && setState({ items: [], loading: false, error: err.message }),
+    );
     return () => {
       live = false;
     };
@@ -78,5 +80,5 @@ export function useProfileTimeline(identity: IdentityKey, asOf: string | null, p
       .map((merge) => ({ kind: 'merge', at: merge.at, merge }));
     return [...revisions.items, ...merges].sort((a, b) => time(b.at) - time(a.at));
   }, [revisions.items, profile.merges, asOf]);
-  return { items, loading: revisions.loading };
+  return { items, loading: revisions.loading, error: revisions.error };
 }
