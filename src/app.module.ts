@@ -14,6 +14,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProfilesLoaderFactory } from './profiles/profiles.loader';
 import { ProfilesModule } from './profiles/profiles.module';
+import { FeedModule } from './feed/feed.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
@@ -42,6 +43,7 @@ export class AppModule {
         }),
         RedisModule,
         QueueModule,
+        FeedModule,
         ApiKeysModule,
         HealthModule,
         MetricsModule,

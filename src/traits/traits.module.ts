@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { FeedModule } from '../feed/feed.module';
 import { RunsModule } from '../runs/runs.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { ApiTraitWrites } from './api-trait-writes.service';
@@ -9,7 +10,7 @@ import { TraitWriter } from './trait-writer.service';
 import { TraitsResolver } from './traits.resolver';
 
 @Module({
-  imports: [TraitDefinitionsModule, RunsModule],
+  imports: [TraitDefinitionsModule, RunsModule, FeedModule],
   providers: [
     TraitWriter,
     TraitReader,
