@@ -39,6 +39,7 @@ export function TraitDistributionChart({ trait }: { trait: Trait }) {
         series={[{ name: 'profiles', color: 'indigo.5', label: 'Profiles' }]}
         tickLine="y"
         gridAxis="x"
+        yAxisProps={{ allowDecimals: false }}
         aria-label={`Distribution of ${trait.name}`}
       />
       <Text size="xs" c="dimmed" mt="xs">
