@@ -15,6 +15,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProfilesLoaderFactory } from './profiles/profiles.loader';
 import { ProfilesModule } from './profiles/profiles.module';
+import { FeedModule } from './feed/feed.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
@@ -22,6 +23,7 @@ import { DbtModule } from './sources/dbt/dbt.module';
 import { NotebookModule } from './sources/notebook/notebook.module';
 import { TraitDefinitionsModule } from './trait-definitions/trait-definitions.module';
 import { TraitsModule } from './traits/traits.module';
+import { UiModule } from './ui/ui.module';
 
 @Module({})
 export class AppModule {
@@ -42,6 +44,7 @@ export class AppModule {
         }),
         RedisModule,
         QueueModule,
+        FeedModule,
         ApiKeysModule,
         HealthModule,
         MetricsModule,
@@ -53,6 +56,7 @@ export class AppModule {
         EventsModule,
         DbtModule,
         NotebookModule,
+        UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

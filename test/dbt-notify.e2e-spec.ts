@@ -1,9 +1,10 @@
 import { DbtImportService } from '../src/sources/dbt/import/dbt-import.service';
 import { dbtFixture } from './fixtures/dbt-fixtures';
 import {
-  createCustomers as createJaffleCustomers,
+  createCustomers,
+  CUSTOMERS,
+  CUSTOMERS_MODEL,
   customersManifest,
-  JAFFLE_CUSTOMERS,
   postRunResults,
 } from './fixtures/jaffle-shop';
 import { createWarehouse, waitForRun, Warehouse } from './utils/dbt-helpers';
@@ -14,9 +15,7 @@ import { startTestApp, TestApp } from './utils/test-app';
 
 type Json = Record<string, any>;
 
-const MODEL = JAFFLE_CUSTOMERS;
-const CUSTOMERS = 60;
-const createCustomers = (wh: Warehouse) => createJaffleCustomers(wh, CUSTOMERS);
+const MODEL = CUSTOMERS_MODEL;
 const manifestFor = customersManifest;
 
 function runResultsWith(status: (uniqueId: string) => string | undefined): Json {

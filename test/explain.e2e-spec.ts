@@ -9,8 +9,8 @@ import {
 import { dbtFixture } from './fixtures/dbt-fixtures';
 import {
   createCustomers,
+  CUSTOMERS_MODEL,
   customersManifest,
-  JAFFLE_CUSTOMERS,
   postRunResults,
 } from './fixtures/jaffle-shop';
 import { createWarehouse, RunRow, waitForRun, Warehouse } from './utils/dbt-helpers';
@@ -68,13 +68,13 @@ describe('explain(identity, at)', () => {
     });
     t = await startTestApp({ traitDefinitionsDir: dir });
     wh = await createWarehouse();
-    await createCustomers(wh, 20);
+    await createCustomers(wh);
     ingest = await createKey(t, 'ingest');
     reader = await createKey(t, 'profile:read');
     await t.app.get(DbtImportService).import(customersManifest(wh));
     const started = new Date();
     expect((await postRunResults(t, dbtFixture('jaffle_shop.run_results.json'))).status).toBe(202);
-    run = await waitForRun((text, params) => sql(t, text, params), JAFFLE_CUSTOMERS, started);
+    run = await waitForRun((text, params) => sql(t, text, params), CUSTOMERS_MODEL, started);
     expect(run.status).toBe('succeeded');
   });
   afterAll(async () => {
@@ -97,7 +97,7 @@ describe('explain(identity, at)', () => {
 
   it('names the dbt model, invocation and checksum of a value a dbt sync wrote, and the definition of its version', async () => {
     const e = await explain({ type: 'user_id', value: '7' }, await stamp());
-    const checksum = dbtFixture<Json>('jaffle_shop.manifest.json').nodes[JAFFLE_CUSTOMERS].checksum
+    const checksum = dbtFixture<Json>('jaffle_shop.manifest.json').nodes[CUSTOMERS_MODEL].checksum
       .checksum;
     expect(valueOf(e, 'order_count')).toMatchObject({
       trait: {
@@ -105,7 +105,7 @@ describe('explain(identity, at)', () => {
         provenance: {
           sourceKind: 'dbt',
           sourceRef: {
-            uniqueId: JAFFLE_CUSTOMERS,
+            uniqueId: CUSTOMERS_MODEL,
             invocationId: 'cfbc1db9-66c1-46c2-a94b-8c0cef32314f',
             checksum,
           },
@@ -118,7 +118,7 @@ describe('explain(identity, at)', () => {
         spec: expect.objectContaining({
           name: 'order_count',
           type: 'number',
-          source: expect.objectContaining({ kind: 'dbt', model: JAFFLE_CUSTOMERS }),
+          source: expect.objectContaining({ kind: 'dbt', model: CUSTOMERS_MODEL }),
         }),
       },
       merge: null,

@@ -373,11 +373,11 @@ describe('identity unification', () => {
     expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
-  it('publishes merges after commit on the change feed, ids only', async () => {
+  it('announces merges after commit on the change feed; merge changes carry ids only', async () => {
     const sub = new Redis(TEST_REDIS_URL);
     const received: any[] = [];
-    sub.on('message', (_channel, message: string) => received.push(JSON.parse(message)));
-    await sub.subscribe(`traitbase:${t.db.schema}:changes`);
+    sub.on('message', (_channel, message: string) => received.push(...(JSON.parse(message).c ?? [])));
+    await sub.subscribe(`traitbase:${t.db.schema}:feed`);
     try {
       const x = { type: 'device_id', value: uid('dev') };
       const y = { type: 'email', value: `${uid('m')}@y.io` };
@@ -385,18 +385,19 @@ describe('identity unification', () => {
       const py = (await resolver.observe([y], { kind: 'api' })).profileId;
       await resolver.observe([x, y], { kind: 'api' });
       await new Promise((r) => setTimeout(r, 200));
-      expect(received).toEqual(
+      const merges = received.filter((c) => c.kind === 'merge');
+      expect(merges).toEqual(
         expect.arrayContaining([
           expect.objectContaining({
             profileId: py,
-            kind: 'merge',
-            mergedFrom: [px],
+            after: { mergedFrom: [px] },
             revision: expect.any(Number),
+            position: expect.any(Number),
           }),
-          expect.objectContaining({ profileId: px, kind: 'merge', mergedInto: py }),
+          expect.objectContaining({ profileId: px, after: { mergedInto: py } }),
         ]),
       );
-      expect(JSON.stringify(received)).not.toContain(y.value);
+      expect(JSON.stringify(merges)).not.toContain(y.value);
     } finally {
       sub.disconnect();
     }

@@ -217,6 +217,7 @@ describe('an invalid definitions folder stops the start', () => {
       role: 'all' as const,
       apiKeyCacheMs: 0,
       introspection: false,
+      feedRetentionSeconds: 7 * 86_400,
     };
     const app = await createApp(config, 'fatal');
     try {

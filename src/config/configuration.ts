@@ -1,3 +1,4 @@
+import { durationSeconds } from '../trait-definitions/rules/duration';
 import { EnvironmentVariables } from './env.validation';
 
 export interface AppConfig {
@@ -12,10 +13,12 @@ export interface AppConfig {
   role: 'api' | 'worker' | 'all';
   apiKeyCacheMs: number;
   introspection: boolean;
+  feedRetentionSeconds: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
-  if (!env.DATABASE_URL) throw new Error('DATABASE_URL: must be set (main.ts starts an embedded one)');
+  if (!env.DATABASE_URL)
+    throw new Error('DATABASE_URL: must be set (main.ts starts an embedded one)');
   return {
     databaseUrl: env.DATABASE_URL,
     databaseSchema: env.DATABASE_SCHEMA,
@@ -30,5 +33,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     introspection: env.GRAPHQL_INTROSPECTION
       ? env.GRAPHQL_INTROSPECTION === 'true'
       : process.env.NODE_ENV !== 'production',
+    feedRetentionSeconds: durationSeconds(env.FEED_RETENTION) ?? 7 * 86_400,
   };
 }

@@ -7,8 +7,12 @@ import {
   Matches,
   Max,
   Min,
+  Validate,
   validateSync,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
 } from 'class-validator';
+import { DURATION_RULE, durationSeconds } from '../trait-definitions/rules/duration';
 // Implicit conversion (PORT="3000" → 3000) reads design:type metadata, recorded only when
 // reflect-metadata is loaded before the class below is defined, whoever imports this file first.
 import 'reflect-metadata';
@@ -17,6 +21,17 @@ const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
 const REDIS_URL = /^rediss?:\/\/.+/;
 const PORT_RULE = { message: 'must be an integer from 0 to 65535' };
 const PG_PORT_RULE = { message: 'must be an integer from 1 to 65535' };
+
+@ValidatorConstraint({ name: 'isDuration' })
+class IsDuration implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && durationSeconds(value) !== null;
+  }
+
+  defaultMessage(): string {
+    return DURATION_RULE;
+  }
+}
 
 // Every variable the service reads. .env.example and docs/configuration.md list the same set.
 export class EnvironmentVariables {
@@ -73,6 +88,11 @@ export class EnvironmentVariables {
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'must be true or false' })
   GRAPHQL_INTROSPECTION?: 'true' | 'false';
+
+  // How long the change feed keeps its rows (docs/change-feed.md).
+  @IsOptional()
+  @Validate(IsDuration)
+  FEED_RETENTION: string = '7d';
 
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()

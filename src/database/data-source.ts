@@ -2,6 +2,8 @@ import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { EVENTS_ENTITIES } from '../events/events.entities';
+import { ChangeFeedEntity } from '../feed/change-feed.entity';
+import { FeedConsumerEntity } from '../feed/feed-consumer.entity';
 import { IDENTITY_UNIFICATION_ENTITIES } from '../identity/entities';
 import { IdentityEntity } from '../identity/identity.entity';
 import { ProfileEntity } from '../profiles/profile.entity';
@@ -28,6 +30,8 @@ export const ENTITIES = [
   ...DBT_ENTITIES,
   NotebookRunEntity,
   PredictionBatchEntity,
+  ChangeFeedEntity,
+  FeedConsumerEntity,
 ];
 
 // The one set of options used by the app, the migration runner, the CLI and the typeorm CLI.

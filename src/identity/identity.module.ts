@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { IdentityChangesPublisher } from './changes/identity-changes.publisher';
+import { FeedModule } from '../feed/feed.module';
 import { IdentityRulesService } from './config/identity-rules.service';
 import { IDENTITY_UNIFICATION_ENTITIES } from './entities';
 import { IdentityUnificationResolver } from './graphql/identity-unification.resolver';
@@ -15,12 +15,14 @@ import { ResolutionRunner } from './resolve/resolution-runner';
 import { UnmergeService } from './unmerge/unmerge.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([IdentityEntity, ...IDENTITY_UNIFICATION_ENTITIES])],
+  imports: [
+    TypeOrmModule.forFeature([IdentityEntity, ...IDENTITY_UNIFICATION_ENTITIES]),
+    FeedModule,
+  ],
   providers: [
     IdentityService,
     IdentityHistory,
     IdentityRulesService,
-    IdentityChangesPublisher,
     ResolutionRunner,
     IdentityResolver,
     ManualMergeService,

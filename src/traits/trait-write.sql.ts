@@ -1,5 +1,16 @@
+import { FEED_SYSTEM_COLUMNS, FEED_SYSTEM_VALUES } from '../feed/feed.sql';
+
 // Set-based SQL of the trait write path (TraitWriter). Every statement runs inside the batch's
 // transaction; the tb_* tables are temporary and dropped at commit.
+
+// Every revision is also a change on the feed (docs/change-feed.md), in the same transaction:
+// $1 source_kind, $2 source_ref, $3 run_id as in the statements below.
+const FEED_PROVENANCE = (alias: string) => `jsonb_build_object('sourceKind', $1::text,
+  'sourceRef', coalesce(${alias}.source_ref, $2::jsonb), 'runId', $3::text,
+  'definitionVersion', ${alias}.def_version, 'observedAt', ${alias}.observed_at)`;
+const INSERT_FEED = `INSERT INTO change_feed (profile_id, revision, kind, name, before, after, provenance,
+                           ${FEED_SYSTEM_COLUMNS})
+  SELECT f.profile_id, f.revision, f.kind, f.name, f.before, f.after, f.provenance, ${FEED_SYSTEM_VALUES}`;
 
 export const CREATE_STAGE = `
 CREATE TEMP TABLE tb_stage (
@@ -89,6 +100,17 @@ closed AS (
   WHERE r.profile_id = f.profile_id AND r.id = f.cur_rev
 ),
 touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins),
+fed AS (
+  ${INSERT_FEED}
+  FROM (
+    SELECT c.profile_id, p.next_revision AS revision,
+           CASE WHEN d.name LIKE 'audience:%' THEN 'audience' ELSE 'trait' END AS kind, d.name,
+           CASE WHEN c.rn = 1 THEN c.cur_value ELSE c.prev_value END AS before, c.value AS after,
+           ${FEED_PROVENANCE('c')} AS provenance
+    FROM tb_chg c JOIN tb_prof p ON p.id = c.profile_id JOIN trait_definition d ON d.id = c.trait_id
+    ORDER BY c.profile_id, c.trait_id, c.observed_at
+  ) f
+),
 last_obs AS (
   SELECT profile_id, trait_id, max(observed_at) AS last_at FROM tb_cls WHERE fresh GROUP BY profile_id, trait_id
 )
@@ -168,7 +190,17 @@ closed AS (
   FROM dec d
   WHERE d.action = 'insert' AND d.pred_id IS NOT NULL AND r.profile_id = d.profile_id AND r.id = d.pred_id
 ),
-touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins)
+touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins),
+fed AS (
+  ${INSERT_FEED}
+  FROM (
+    SELECT d.profile_id, p.next_revision AS revision, 'correction' AS kind, t.name,
+           d.pred_value AS before, d.value AS after, ${FEED_PROVENANCE('d')} AS provenance
+    FROM dec d JOIN tb_prof p ON p.id = d.profile_id JOIN trait_definition t ON t.id = d.trait_id
+    WHERE d.action IN ('insert', 'contradicted')
+    ORDER BY d.profile_id, d.trait_id
+  ) f
+)
 SELECT idx, action FROM dec`;
 
 export const BUMP_PROFILES = `

@@ -6,6 +6,10 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { inTransaction } from '../database/transaction';
+import { FeedPublisher } from '../feed/feed-publisher.service';
+import { recordedChanges } from '../feed/feed-recorder';
+import type { PendingBatch } from '../feed/live-batch';
 import { RetryableConflict, withRetry } from '../identity/concurrency/retry';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import { stageRows } from './stage-rows';
@@ -29,6 +33,7 @@ export class TraitWriter {
   constructor(
     @InjectDataSource() private readonly dataSource: DataSource,
     private readonly registry: TraitRegistry,
+    private readonly feed: FeedPublisher,
   ) {}
 
   async write(batch: WriteBatch, now = new Date()): Promise<WriteResult> {
@@ -62,40 +67,43 @@ export class TraitWriter {
   }
 
   private async apply(lines: string[], batch: WriteBatch, result: WriteResult): Promise<void> {
-    const runner = this.dataSource.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
+    const pending = await inTransaction(this.dataSource, (client) =>
+      this.applyIn(client, lines, batch, result),
+    );
+    this.feed.announce(pending);
+  }
+
+  private async applyIn(
+    client: PoolClient,
+    lines: string[],
+    batch: WriteBatch,
+    result: WriteResult,
+  ): Promise<PendingBatch | null> {
     const { sourceKind, sourceRef, runId } = batch.provenance;
     const params = [sourceKind, JSON.stringify(sourceRef ?? {}), runId ?? null];
-    try {
-      await client.query('BEGIN');
-      await client.query(SQL.CREATE_STAGE);
-      // One chunk: a stream chunk per line costs a socket write per row.
-      await pipeline(Readable.from([lines.join('')]), client.query(copyFrom(SQL.COPY_STAGE)));
-      await client.query(SQL.ANALYZE_STAGE);
-      await client.query(SQL.CREATE_MISSING_PROFILES, [sourceKind]);
-      await client.query(SQL.CREATE_OBSERVATIONS);
-      await client.query(SQL.ANALYZE_OBSERVATIONS);
-      await client.query(SQL.LOCK_PROFILES);
-      const moved = await client.query(IDENTITY_MOVED_WHILE_LOCKING);
-      if (moved.rowCount)
-        throw new RetryableConflict('an identity of the batch moved to another profile');
-      await client.query(SQL.CREATE_TOUCHED);
-      await client.query(SQL.CLASSIFY);
-      await client.query(SQL.ANALYZE_CLASSIFIED);
-      await client.query(SQL.CREATE_CHANGES);
-      await client.query(SQL.WRITE_FRESH, params);
-      result.revisions += await this.countFreshRevisions(client);
-      await client.query(SQL.CONFIRM_UNCHANGED);
-      await this.applyLate(client, params, result);
-      const bumped = await client.query<{ id: string; revision: string }>(SQL.BUMP_PROFILES);
-      result.profiles = bumped.rows.map((r) => ({ profileId: r.id, revision: Number(r.revision) }));
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      await runner.release();
-    }
+    await client.query(SQL.CREATE_STAGE);
+    // One chunk: a stream chunk per line costs a socket write per row.
+    await pipeline(Readable.from([lines.join('')]), client.query(copyFrom(SQL.COPY_STAGE)));
+    await client.query(SQL.ANALYZE_STAGE);
+    await client.query(SQL.CREATE_MISSING_PROFILES, [sourceKind]);
+    await client.query(SQL.CREATE_OBSERVATIONS);
+    await client.query(SQL.ANALYZE_OBSERVATIONS);
+    await client.query(SQL.LOCK_PROFILES);
+    const moved = await client.query(IDENTITY_MOVED_WHILE_LOCKING);
+    if (moved.rowCount)
+      throw new RetryableConflict('an identity of the batch moved to another profile');
+    await client.query(SQL.CREATE_TOUCHED);
+    await client.query(SQL.CLASSIFY);
+    await client.query(SQL.ANALYZE_CLASSIFIED);
+    await client.query(SQL.CREATE_CHANGES);
+    await client.query(SQL.WRITE_FRESH, params);
+    result.revisions += await this.countFreshRevisions(client);
+    await client.query(SQL.CONFIRM_UNCHANGED);
+    await this.applyLate(client, params, result);
+    const bumped = await client.query<{ id: string; revision: string }>(SQL.BUMP_PROFILES);
+    result.profiles = bumped.rows.map((r) => ({ profileId: r.id, revision: Number(r.revision) }));
+    // Every revision is on the feed: what to announce after the commit.
+    return recordedChanges(client, result.revisions);
   }
 
   // WRITE_FRESH reports upserted current values; its revisions are the rows of tb_chg.

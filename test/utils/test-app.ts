@@ -30,6 +30,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     role: 'all',
     apiKeyCacheMs: 0,
     introspection: true,
+    feedRetentionSeconds: 7 * 86_400,
     ...overrides,
   };
   const app = await createApp(config, 'warn');

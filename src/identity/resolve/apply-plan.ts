@@ -1,5 +1,6 @@
 import type { PoolClient } from 'pg';
-import type { ProfileChange } from '../changes/profile-change';
+import type { FeedRecord } from '../../feed/feed-change';
+import { causeProvenance, identityAdded, mergeRecord } from '../changes/identity-feed';
 import { RetryableConflict } from '../concurrency/retry';
 import { moveMerged, rebuildTimelines } from '../merge/rehome';
 import type { BatchPlan } from './batch-plan';
@@ -32,51 +33,52 @@ function isoCache(): (d: Date) => string {
 }
 
 // Merged profiles get revision + 1; a profile that changed gets one more than itself and than
-// every profile merged into it, so a reader never sees a survivor's revision go back.
+// every profile merged into it, so a reader never sees a survivor's revision go back. Each merge
+// and each identity added is a change on the feed.
 function nextRevisions(
   plan: BatchPlan,
   ctx: PlanContext,
-): { next: Map<string, NextRevision>; changes: ProfileChange[] } {
-  const at = ctx.now.toISOString();
+): { next: Map<string, NextRevision>; changes: FeedRecord[] } {
   const rev = (id: string) => ctx.revisions.get(id) ?? 0n;
   const next = new Map<string, NextRevision>();
   const floors = new Map<string, bigint>();
   const mergedFrom = new Map<string, string[]>();
-  const changes: ProfileChange[] = [];
+  const changes: FeedRecord[] = [];
   for (const m of plan.merges) {
     const revision = rev(m.from) + 1n;
     next.set(m.from, { revision, mergedInto: m.final });
     floors.set(m.final, max(floors.get(m.final) ?? 0n, revision));
     mergedFrom.set(m.final, [...(mergedFrom.get(m.final) ?? []), m.from]);
-    changes.push({
-      profileId: m.from,
-      revision: Number(revision),
-      kind: 'merge',
-      mergedInto: m.final,
-      at,
-    });
+    changes.push(
+      mergeRecord(m.from, revision, { mergedInto: m.final }, causeProvenance(m.cause, m.rule)),
+    );
   }
   for (const id of plan.changed) {
     const revision = max(rev(id), floors.get(id) ?? 0n) + 1n;
     next.set(id, { revision, mergedInto: null });
     const from = mergedFrom.get(id);
-    changes.push(
-      from
-        ? { profileId: id, revision: Number(revision), kind: 'merge', mergedFrom: from, at }
-        : { profileId: id, revision: Number(revision), kind: 'identity', at },
-    );
+    const last = from && plan.merges.findLast((m) => m.final === id);
+    if (from && last) {
+      changes.push(
+        mergeRecord(id, revision, { mergedFrom: from }, causeProvenance(last.cause, last.rule)),
+      );
+    }
+  }
+  for (const i of plan.newIdentities) {
+    const revision = next.get(i.profileId)?.revision ?? 0n;
+    changes.push(identityAdded(i.profileId, revision, i, { kind: i.sourceKind }));
   }
   return { next, changes };
 }
 
 // Applies a planned batch inside the caller's transaction (profiles locked, positions reserved):
 // when profiles merge, their rows move and the survivors' timelines are rebuilt; then one
-// statement writes everything else. Returns the changes to publish after commit.
+// statement writes everything else. Returns the changes to record on the feed.
 export async function applyPlan(
   client: PoolClient,
   plan: BatchPlan,
   ctx: PlanContext,
-): Promise<ProfileChange[]> {
+): Promise<FeedRecord[]> {
   const { next, changes } = nextRevisions(plan, ctx);
   let recordedAt: string | null = null;
   if (plan.merges.length > 0) {

@@ -5,9 +5,11 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
-import { IdentityChangesPublisher } from '../changes/identity-changes.publisher';
+import { inTransaction } from '../../database/transaction';
+import { FeedPublisher } from '../../feed/feed-publisher.service';
+import { recordChanges } from '../../feed/feed-recorder';
 import { identityLockKeys, RetryableConflict } from '../concurrency/retry';
-import { IDENTITY_BEGIN, inTransaction } from '../concurrency/transaction';
+import { IDENTITY_BEGIN } from '../concurrency/transaction';
 import { PartitionState } from '../engine/partition-state';
 import { identityKey, PreparedIdentity } from '../engine/prepare-observation';
 import { applyPlan } from './apply-plan';
@@ -48,12 +50,13 @@ interface ReadState {
 // revisions of their profiles; those profiles locked in id order with replay positions drawn —
 // when a revision moved since the read, the state is read again under the locks, and an identity
 // that is now on a profile we do not hold means RetryableConflict (the caller runs it again); the
-// planner decides on that state; the plan is applied; COMMIT. Changes are published after.
+// planner decides on that state; the plan is applied and its changes recorded on the feed; COMMIT;
+// the changes are announced.
 @Injectable()
 export class ResolutionRunner {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    private readonly publisher: IdentityChangesPublisher,
+    private readonly feed: FeedPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -73,12 +76,12 @@ export class ResolutionRunner {
       keys.length > 0
         ? `${IDENTITY_BEGIN}; SELECT pg_advisory_xact_lock(k) FROM unnest('{${keys.join(',')}}'::bigint[]) AS k`
         : IDENTITY_BEGIN;
-    const { plan, changes } = await inTransaction(
+    const { plan, pending } = await inTransaction(
       this.db,
       (client) => this.resolve(client, [...unique.values()], observations, planner),
       begin,
     );
-    void this.publisher.publish(changes);
+    this.feed.announce(pending);
     return plan;
   }
 
@@ -116,7 +119,8 @@ export class ResolutionRunner {
         s.at.getTime() - SQL.SIGHTING_RESOLUTION_MS >
         (read.lastSeen.get(identityKey(s.type, s.value)) ?? -Infinity),
     );
-    return { plan, changes: await applyPlan(client, plan, { revisions: locked, seqs, now }) };
+    const changes = await applyPlan(client, plan, { revisions: locked, seqs, now });
+    return { plan, pending: await recordChanges(client, changes) };
   }
 }
 

@@ -4,10 +4,13 @@ import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
-import { IdentityChangesPublisher } from '../changes/identity-changes.publisher';
-import type { ProfileChange } from '../changes/profile-change';
+import { inTransaction } from '../../database/transaction';
+import { FeedPublisher } from '../../feed/feed-publisher.service';
+import { recordChanges } from '../../feed/feed-recorder';
+import type { PendingBatch } from '../../feed/live-batch';
+import { unmergeRecord } from '../changes/identity-feed';
 import { RetryableConflict, withRetry } from '../concurrency/retry';
-import { inTransaction } from '../concurrency/transaction';
+import { IDENTITY_BEGIN } from '../concurrency/transaction';
 import { IdentityRulesService } from '../config/identity-rules.service';
 import { identityKey, PreparedIdentity, prepareObservation } from '../engine/prepare-observation';
 import { compareEvents, replay, ReplayEvent } from '../engine/replay';
@@ -47,7 +50,7 @@ export class UnmergeService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly rules: IdentityRulesService,
-    private readonly publisher: IdentityChangesPublisher,
+    private readonly feed: FeedPublisher,
   ) {}
 
   async unmerge(identity: IdentityRefOut, cause: ObservationCause): Promise<UnmergeResult> {
@@ -55,10 +58,10 @@ export class UnmergeService {
     if (identities.length !== 1)
       throw new DomainError(ErrorCode.INVALID_INPUT, `identity: ${dropped[0]?.reason}`);
     const x = identities[0];
-    const { result, changes } = await withRetry(() =>
-      inTransaction(this.db, (client) => this.split(client, x, cause)),
+    const { result, pending } = await withRetry(() =>
+      inTransaction(this.db, (client) => this.split(client, x, cause), IDENTITY_BEGIN),
     );
-    await this.publisher.publish(changes);
+    this.feed.announce(pending);
     return result;
   }
 
@@ -95,7 +98,7 @@ export class UnmergeService {
     client: PoolClient,
     x: PreparedIdentity,
     cause: ObservationCause,
-  ): Promise<{ result: UnmergeResult; changes: ProfileChange[] }> {
+  ): Promise<{ result: UnmergeResult; pending: PendingBatch | null }> {
     const { scope, locked } = await this.lockScope(client, x);
 
     const current = new Map(scope.map((r) => [identityKey(r.type, r.value), r.profile_id]));
@@ -166,13 +169,10 @@ export class UnmergeService {
         previousProfileId,
         profileIds: applied.touched,
       },
-      changes: applied.touched.map((id) => ({
-        profileId: id,
-        revision: Number(floor + 1n),
-        kind: 'unmerge',
-        splitFrom: previousProfileId,
-        at: new Date().toISOString(),
-      })),
+      pending: await recordChanges(
+        client,
+        applied.touched.map((id) => unmergeRecord(id, floor + 1n, previousProfileId, cause)),
+      ),
     };
   }
 }

@@ -1,0 +1,91 @@
+// SQL of the change feed (docs/change-feed.md). Positions come from one sequence drawn while the
+// writer holds the profile's row lock, so for any one profile they increase in commit order. Across
+// profiles, commit order is recovered from the writing transaction's id: a row whose xid is below
+// the oldest transaction still running (the snapshot's xmin) can no longer be joined by an earlier
+// one, so readers consume (xid, position) in order up to that horizon and never skip a row.
+
+// The database fills these in for every feed row, in every statement that records changes.
+export const FEED_SYSTEM_COLUMNS = 'position, xid, at';
+export const FEED_SYSTEM_VALUES =
+  "nextval('change_feed_position_seq'), pg_current_xact_id()::text::bigint, now()";
+
+export const FEED_COLUMNS =
+  'position, profile_id, revision, kind, name, before, after, provenance, at';
+
+// $1 jsonb array of {profile_id, revision, kind, name, before, after, provenance}, recorded in
+// array order. The inner ORDER BY is what numbers them in that order (nextval runs above it).
+const INSERT_RECORDS = `
+INSERT INTO change_feed (profile_id, revision, kind, name, before, after, provenance, ${FEED_SYSTEM_COLUMNS})
+SELECT r.profile_id, r.revision, r.kind, r.name, r.before, r.after, r.provenance, ${FEED_SYSTEM_VALUES}
+FROM (
+  SELECT x.* FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord)
+  CROSS JOIN LATERAL jsonb_to_record(e.doc) AS x(profile_id uuid, revision bigint, kind text, name text,
+                                                before jsonb, after jsonb, provenance jsonb)
+  ORDER BY e.ord
+) r`;
+
+// Small batches come back whole, to be announced with their changes; large ones only say how many.
+export const RECORD = `${INSERT_RECORDS}
+RETURNING ${FEED_COLUMNS}, xid::text AS xid`;
+export const RECORD_MANY = `WITH ins AS (${INSERT_RECORDS}
+RETURNING xid)
+SELECT min(xid)::text AS xid, count(*)::int AS n FROM ins`;
+
+// The changes the current transaction recorded, at most $1 of them (published after commit).
+export const OWN_CHANGES = `
+SELECT ${FEED_COLUMNS}, xid::text AS xid FROM change_feed
+WHERE xid = pg_current_xact_id()::text::bigint
+ORDER BY position LIMIT $1`;
+
+export const CURRENT_XID = 'SELECT pg_current_xact_id()::text AS xid';
+
+// Everything below it is final: no transaction that could still add a row has an id below it.
+export const HORIZON = 'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon';
+
+// The changes of one committed transaction (a notification too large to carry them).
+export const CHANGES_OF_XID = `
+SELECT ${FEED_COLUMNS} FROM change_feed WHERE xid = $1::bigint ORDER BY position`;
+
+// A durable consumer's next batch: after its cursor, below the horizon, in commit order.
+// $1 cursor xid, $2 cursor position, $3 horizon, $4 kinds (null: all), $5 limit
+export const NEXT_BATCH = `
+SELECT ${FEED_COLUMNS}, xid FROM change_feed
+WHERE (xid, position) > ($1::bigint, $2::bigint) AND xid < $3::bigint
+  AND ($4::text[] IS NULL OR kind = ANY($4::text[]))
+ORDER BY xid, position LIMIT $5`;
+
+// One profile's changes after a position (a live subscriber catching up), in commit order.
+// $1 profile ids, $2 position, $3 limit
+export const PROFILE_CHANGES_SINCE = `
+SELECT ${FEED_COLUMNS} FROM change_feed
+WHERE profile_id = ANY($1::uuid[]) AND position > $2::bigint
+ORDER BY position LIMIT $3`;
+
+export const LAST_POSITION = `SELECT coalesce(max(position), 0)::text AS position FROM change_feed`;
+
+// A consumer row is created once; a new consumer starts at $2 (the horizon: only what commits
+// from now on; 0: everything the feed still holds).
+export const ENSURE_CONSUMER = `
+INSERT INTO feed_consumer (name, xid, position) VALUES ($1, $2::bigint, 0)
+ON CONFLICT (name) DO NOTHING`;
+
+export const TRY_LOCK = 'SELECT pg_try_advisory_xact_lock($1::bigint) AS locked';
+
+export const READ_CURSOR = 'SELECT xid::text, position::text FROM feed_consumer WHERE name = $1';
+
+export const SAVE_CURSOR = `
+UPDATE feed_consumer SET xid = $2::bigint, position = $3::bigint, updated_at = now() WHERE name = $1`;
+
+// Retention: the oldest $2 rows in feed order, deleted when recorded before $1. The scan stops at
+// the first batch that holds a newer row, so it never reads the part of the feed it keeps.
+export const DELETE_EXPIRED = `
+WITH oldest AS (SELECT ctid AS c, at FROM change_feed ORDER BY xid, position LIMIT $2),
+gone AS (DELETE FROM change_feed f USING oldest o WHERE f.ctid = o.c AND o.at < $1 RETURNING 1)
+SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM oldest)::int AS scanned`;
+
+// The committed transactions after a position, below the horizon, with their sizes (the live tail).
+// $1 cursor xid, $2 cursor position, $3 horizon
+export const BATCHES_AFTER = `
+SELECT xid::text, count(*)::int AS n, max(position)::text AS last FROM change_feed
+WHERE (xid, position) > ($1::bigint, $2::bigint) AND xid < $3::bigint
+GROUP BY xid ORDER BY xid LIMIT 1000`;
