@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { EventsModule } from './events/events.module';
+import { ExplainModule } from './explain/explain.module';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
 import type { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
@@ -51,6 +52,7 @@ export class AppModule {
         TraitDefinitionsModule,
         TraitsModule,
         ProfilesModule,
+        ExplainModule,
         EventsModule,
         DbtModule,
         NotebookModule,

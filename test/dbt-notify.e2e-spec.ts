@@ -5,6 +5,7 @@ import {
   CUSTOMERS,
   CUSTOMERS_MODEL,
   customersManifest,
+  postRunResults,
 } from './fixtures/jaffle-shop';
 import { createWarehouse, waitForRun, Warehouse } from './utils/dbt-helpers';
 import { gql } from './utils/graphql-request';
@@ -29,19 +30,6 @@ function runResultsWith(status: (uniqueId: string) => string | undefined): Json 
       });
   }
   return rr;
-}
-
-async function postRunResults(
-  t: TestApp,
-  body: unknown,
-  key = t.adminKey,
-): Promise<{ status: number; body: Json }> {
-  const res = await fetch(`${t.url}/v1/dbt/runs`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-    body: JSON.stringify(body),
-  });
-  return { status: res.status, body: (await res.json()) as Json };
 }
 
 // Jest reads testTimeout from the root config only; these files boot the app and move real data.

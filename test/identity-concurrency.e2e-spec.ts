@@ -137,6 +137,25 @@ describe('identity resolution under concurrent writers', () => {
            ORDER BY r.valid_from DESC, r.id DESC LIMIT 1)`,
         ),
       ).toBe(0);
+      // The dated moves of every identity chain up in the order of their stamps (each leaves the
+      // profile the previous one brought it to) and end on the profile it is on now.
+      expect(
+        await count(t, 'SELECT count(*) AS n FROM identity_move WHERE value LIKE $1', [`${ns}-%`]),
+      ).toBeGreaterThan(0);
+      expect(
+        await count(
+          t,
+          `SELECT count(*) AS n FROM (
+             SELECT m.from_profile_id, m.to_profile_id, i.profile_id AS now_on,
+                    lag(m.to_profile_id) OVER w AS came_from_move, lead(m.id) OVER w AS next_move
+             FROM identity_move m JOIN identity i ON i.type = m.type AND i.value = m.value
+             WHERE m.value LIKE $1
+             WINDOW w AS (PARTITION BY m.type, m.value ORDER BY m.recorded_at, m.id)) x
+           WHERE (came_from_move IS NOT NULL AND came_from_move <> from_profile_id)
+              OR (next_move IS NULL AND to_profile_id <> now_on)`,
+          [`${ns}-%`],
+        ),
+      ).toBe(0);
       // The replay log (links and first sightings in their order) reproduces the partition exactly.
       expect(await t.app.get(IdentityPreviewService).preview('')).toMatchObject({
         merges: 0,

@@ -26,4 +26,9 @@ export class IdentityEntity {
   // from identity_replay_seq): an unmerge replays first sightings and links in this order.
   @Column({ type: 'bigint', default: () => "nextval('identity_replay_seq')" })
   seq!: string;
+
+  // When Traitbase recorded the identity (transaction time): reads known at an earlier time do
+  // not know it. Null for identities recorded before this was kept: known since always.
+  @Column({ name: 'recorded_at', type: 'timestamptz', nullable: true, default: () => 'now()' })
+  recordedAt!: Date | null;
 }

@@ -5,6 +5,7 @@ import { IdentityRulesService } from './config/identity-rules.service';
 import { IDENTITY_UNIFICATION_ENTITIES } from './entities';
 import { IdentityUnificationResolver } from './graphql/identity-unification.resolver';
 import { IdentityEntity } from './identity.entity';
+import { IdentityHistory } from './history/identity-history.service';
 import { IdentityService } from './identity.service';
 import { MergeLogService } from './merge-log.service';
 import { ManualMergeService } from './merge/manual-merge.service';
@@ -20,6 +21,7 @@ import { UnmergeService } from './unmerge/unmerge.service';
   ],
   providers: [
     IdentityService,
+    IdentityHistory,
     IdentityRulesService,
     ResolutionRunner,
     IdentityResolver,
@@ -29,6 +31,12 @@ import { UnmergeService } from './unmerge/unmerge.service';
     IdentityPreviewService,
     IdentityUnificationResolver,
   ],
-  exports: [IdentityService, IdentityResolver, IdentityRulesService, MergeLogService],
+  exports: [
+    IdentityService,
+    IdentityHistory,
+    IdentityResolver,
+    IdentityRulesService,
+    MergeLogService,
+  ],
 })
 export class IdentityModule {}

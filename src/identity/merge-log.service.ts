@@ -1,13 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { In, Repository } from 'typeorm';
+import { In, LessThanOrEqual, Repository } from 'typeorm';
 import { IdentityViolationEntity } from './entities/identity-violation.entity';
 import { ProfileMergeEntity } from './entities/profile-merge.entity';
 import type { IdentityViolationModel, MergeLogEntryModel } from './graphql/identity.models';
 
 export const MAX_VIOLATIONS = 500;
 
-function toMergeLogEntry(row: ProfileMergeEntity): MergeLogEntryModel {
+// The fields of a merge-log row an entry is made of (entities and raw SQL rows alike).
+export type MergeLogRow = Omit<ProfileMergeEntity, 'id'>;
+
+export function toMergeLogEntry(row: MergeLogRow): MergeLogEntryModel {
   return {
     kind: row.kind,
     fromProfileId: row.fromProfileId,
@@ -16,6 +19,7 @@ function toMergeLogEntry(row: ProfileMergeEntity): MergeLogEntryModel {
     cause: { kind: row.causeKind, ref: row.causeRef },
     rule: row.rule,
     at: row.at,
+    recordedAt: row.recordedAt,
   };
 }
 
@@ -44,11 +48,16 @@ export class MergeLogService {
     private readonly violations: Repository<IdentityViolationEntity>,
   ) {}
 
-  // Every merge and unmerge each profile took part in (either side), oldest first.
-  async mergesOf(profileIds: readonly string[]): Promise<MergeLogEntryModel[][]> {
+  // Every merge and unmerge each profile took part in (either side), oldest first; with `until`,
+  // only those recorded by then (a profile read as of a past time).
+  async mergesOf(profileIds: readonly string[], until?: Date): Promise<MergeLogEntryModel[][]> {
     const ids = [...profileIds];
+    const recorded = until ? { recordedAt: LessThanOrEqual(until) } : {};
     const rows = await this.merges.find({
-      where: [{ fromProfileId: In(ids) }, { intoProfileId: In(ids) }],
+      where: [
+        { fromProfileId: In(ids), ...recorded },
+        { intoProfileId: In(ids), ...recorded },
+      ],
       order: { at: 'ASC', id: 'ASC' },
     });
     const out = new Map<string, MergeLogEntryModel[]>(ids.map((id) => [id, []]));

@@ -20,7 +20,11 @@ export class IdentityModel {
   @Field() value!: string;
   @Field() sourceKind!: string;
   @Field(() => GraphQLISODateTime) firstSeenAt!: Date;
-  @Field(() => GraphQLISODateTime) lastSeenAt!: Date;
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Null on a profile read as of a past time: sightings are not kept over time',
+  })
+  lastSeenAt!: Date | null;
 }
 
 @ObjectType('Provenance')
@@ -52,6 +56,8 @@ export class TraitRevisionModel {
   @Field(() => GraphQLISODateTime) validFrom!: Date;
   @Field(() => GraphQLISODateTime, { nullable: true }) validTo!: Date | null;
   @Field(() => ProvenanceModel) provenance!: ProvenanceModel;
+  @Field({ description: 'Pass as history(after:) to read the revisions older than this one' })
+  cursor!: string;
 }
 
 @ObjectType('Profile')
@@ -60,4 +66,9 @@ export class ProfileModel {
   @Field(() => Int, { description: 'Bumped on every change to the profile' }) revision!: number;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Set when the profile is read as of a past time' })
   asOf!: Date | null;
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Set when the profile is read as of a past time: only what was recorded by then',
+  })
+  knownAt?: Date | null;
 }

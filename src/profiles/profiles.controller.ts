@@ -15,7 +15,8 @@ function parseIdentity(param: string): { type: string; value: string } {
   return { type: param.slice(0, colon), value: param.slice(colon + 1) };
 }
 
-// Segment Profile API shape: GET /v1/profiles/{type}:{value}/traits?include=a,b&verbose=true
+// Segment Profile API shape: GET /v1/profiles/{type}:{value}/traits?include=a,b&verbose=true,
+// and as of a past time with asOf= and knownAt= (docs/time-travel.md).
 @Controller('v1/profiles')
 export class ProfilesController {
   constructor(private readonly profiles: ProfilesService) {}
@@ -28,7 +29,8 @@ export class ProfilesController {
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ traits: Record<string, unknown> }> {
     const { type, value } = parseIdentity(identity);
-    const ref = await this.profiles.findByIdentityOrThrow(type, value);
+    const at = (iso?: string) => (iso === undefined ? undefined : new Date(iso));
+    const ref = await this.profiles.findByIdentityOrThrow(type, value, at(query.asOf), at(query.knownAt));
     const names = query.include ? query.include.split(',').filter(Boolean) : undefined;
     const views = await this.profiles.traits(principal, ref, names);
     return { traits: Object.fromEntries(views.map((v) => [v.name, query.verbose ? verbose(v) : v.value])) };

@@ -8,7 +8,8 @@ import type { StoredValue } from '../traits/stored-value';
 import { TraitReader } from '../traits/trait-reader.service';
 
 export interface ProfileLoaders {
-  values: (asOf: Date | null) => DataLoader<string, StoredValue[]>;
+  // Today's values; a profile read as of a past time is answered by ProfileAt.
+  values: DataLoader<string, StoredValue[]>;
   identities: DataLoader<string, IdentityEntity[]>;
   merges: DataLoader<string, MergeLogEntryModel[]>;
 }
@@ -29,19 +30,8 @@ export class ProfilesLoaderFactory {
   ) {}
 
   create(): ProfileLoaders {
-    const byAsOf = new Map<string, DataLoader<string, StoredValue[]>>();
     return {
-      values: (asOf) => {
-        const key = asOf?.toISOString() ?? 'now';
-        let loader = byAsOf.get(key);
-        if (!loader) {
-          loader = new DataLoader(async (ids) =>
-            groupBy(ids, await this.reader.valuesOf(ids, asOf ?? undefined), (r) => r.profileId),
-          );
-          byAsOf.set(key, loader);
-        }
-        return loader;
-      },
+      values: new DataLoader(async (ids) => groupBy(ids, await this.reader.valuesOf(ids), (r) => r.profileId)),
       identities: new DataLoader(async (ids) =>
         groupBy(ids, await this.identities.listByProfiles(ids), (r) => r.profileId),
       ),

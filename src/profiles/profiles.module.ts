@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdentityModule } from '../identity/identity.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../traits/traits.module';
+import { ProfileAt } from './as-of/profile-at.service';
 import { ProfileEntity } from './profile.entity';
 import { ProfilesController } from './profiles.controller';
 import { ProfilesLoaderFactory } from './profiles.loader';
@@ -12,7 +13,7 @@ import { ProfilesService } from './profiles.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ProfileEntity]), IdentityModule, TraitDefinitionsModule, TraitsModule],
   controllers: [ProfilesController],
-  providers: [ProfilesService, ProfilesResolver, ProfilesLoaderFactory],
+  providers: [ProfilesService, ProfilesResolver, ProfilesLoaderFactory, ProfileAt],
   exports: [ProfilesService, ProfilesLoaderFactory],
 })
 export class ProfilesModule {}

@@ -4,7 +4,7 @@ import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import { MergeLogEntryModel } from '../identity/graphql/identity.models';
 import type { Principal } from '../api-keys/scopes';
 import { ProfileArgs } from './dto/profile.args';
-import type { ProfileRef } from './profile-ref';
+import { isHistorical, ProfileRef } from './profile-ref';
 import { IdentityModel, ProfileModel, TraitRevisionModel, TraitValueModel } from './profile.model';
 import type { ProfileLoaders } from './profiles.loader';
 import { ProfilesService, RevisionView } from './profiles.service';
@@ -21,17 +21,17 @@ export class ProfilesResolver {
 
   @Query(() => ProfileModel, { nullable: true, description: 'A profile by any of its identities, now or as of a time' })
   profile(@Args() args: ProfileArgs): Promise<ProfileRef | null> {
-    return this.profiles.findByIdentity(args.identity.type, args.identity.value, args.asOf);
+    return this.profiles.findByIdentity(args.identity.type, args.identity.value, args.asOf, args.knownAt);
   }
 
   @ResolveField(() => [IdentityModel])
-  identities(@Parent() ref: ProfileRef, @Context() ctx: GqlContext): Promise<IdentityModel[]> {
-    return ctx.loaders.identities.load(ref.id);
+  async identities(@Parent() ref: ProfileRef, @Context() ctx: GqlContext): Promise<IdentityModel[]> {
+    return isHistorical(ref) ? this.profiles.identitiesAt(ref) : ctx.loaders.identities.load(ref.id);
   }
 
   @ResolveField(() => [MergeLogEntryModel], { description: 'Merges and unmerges this profile took part in, oldest first' })
   merges(@Parent() ref: ProfileRef, @Context() ctx: GqlContext): Promise<MergeLogEntryModel[]> {
-    return ctx.loaders.merges.load(ref.id);
+    return isHistorical(ref) ? this.profiles.mergesAt(ref) : ctx.loaders.merges.load(ref.id);
   }
 
   @ResolveField(() => [TraitValueModel])
@@ -41,7 +41,7 @@ export class ProfilesResolver {
     @Context() ctx: GqlContext,
     @Args('names', { type: () => [String], nullable: true }) names?: string[],
   ): Promise<TraitView[]> {
-    const stored = await ctx.loaders.values(ref.asOf).load(ref.id);
+    const stored = isHistorical(ref) ? await this.profiles.storedValues(ref) : await ctx.loaders.values.load(ref.id);
     return this.profiles.viewsOf(principal, ref, stored, names);
   }
 
@@ -50,13 +50,15 @@ export class ProfilesResolver {
     return this.profiles.trait(principal, ref, name);
   }
 
-  @ResolveField(() => [TraitRevisionModel], { description: 'Revisions of one trait, newest first' })
+  @ResolveField(() => [TraitRevisionModel], { description: 'Revisions of one trait, newest first, a page at a time' })
   history(
     @Parent() ref: ProfileRef,
     @CurrentPrincipal() principal: Principal,
     @Args('trait') trait: string,
     @Args('limit', { type: () => Int, defaultValue: 50 }) limit: number,
+    @Args('after', { type: () => String, nullable: true, description: 'The cursor of the last revision of the previous page' })
+    after?: string | null,
   ): Promise<RevisionView[]> {
-    return this.profiles.history(principal, ref, trait, limit);
+    return this.profiles.history(principal, ref, trait, limit, after);
   }
 }

@@ -3,12 +3,17 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { canReadTrait, Principal } from '../api-keys/scopes';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { decodeCursor, encodeCursor } from '../common/paging/keyset';
+import type { MergeLogEntryModel } from '../identity/graphql/identity.models';
 import { IdentityService } from '../identity/identity.service';
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
+import type { StoredValue } from '../traits/stored-value';
 import { TraitReader } from '../traits/trait-reader.service';
+import { ProfileAt } from './as-of/profile-at.service';
 import { ProfileEntity } from './profile.entity';
-import type { ProfileRef } from './profile-ref';
+import { HistoricalRef, isHistorical, ProfileRef } from './profile-ref';
+import type { IdentityModel } from './profile.model';
 import { provenanceOf, ProvenanceView, toTraitView, TraitView, visibleTraitViews } from './trait-view';
 
 export interface RevisionView {
@@ -16,6 +21,7 @@ export interface RevisionView {
   validFrom: Date;
   validTo: Date | null;
   provenance: ProvenanceView;
+  cursor: string;
 }
 
 export const MAX_HISTORY = 500;
@@ -27,32 +33,55 @@ export class ProfilesService {
     private readonly identities: IdentityService,
     private readonly registry: TraitRegistry,
     private readonly reader: TraitReader,
+    private readonly at: ProfileAt,
   ) {}
 
-  async findByIdentity(type: string, value: string, asOf?: Date | null): Promise<ProfileRef | null> {
+  async findByIdentity(
+    type: string,
+    value: string,
+    asOf?: Date | null,
+    knownAt?: Date | null,
+  ): Promise<ProfileRef | null> {
+    if (asOf || knownAt) return this.at.resolve(type, value, asOf, knownAt);
     const profileId = await this.identities.profileIdOf(type, value);
     if (!profileId) return null;
     const row = await this.profiles.findOne({ where: { id: profileId }, select: { id: true, revision: true } });
     if (!row) return null;
-    const revision = asOf ? await this.reader.profileRevisionAsOf(row.id, asOf) : Number(row.revision);
-    return { id: row.id, revision, asOf: asOf ?? null };
+    return { id: row.id, revision: Number(row.revision), asOf: null };
   }
 
-  async findByIdentityOrThrow(type: string, value: string, asOf?: Date | null): Promise<ProfileRef> {
-    const ref = await this.findByIdentity(type, value, asOf);
+  async findByIdentityOrThrow(
+    type: string,
+    value: string,
+    asOf?: Date | null,
+    knownAt?: Date | null,
+  ): Promise<ProfileRef> {
+    const ref = await this.findByIdentity(type, value, asOf, knownAt);
     if (!ref) throw new DomainError(ErrorCode.PROFILE_NOT_FOUND, `no profile has the identity ${type}:${value}`);
     return ref;
   }
 
   async traits(principal: Principal, ref: ProfileRef, names?: string[]): Promise<TraitView[]> {
-    const stored = await this.reader.valuesOf([ref.id], ref.asOf ?? undefined);
-    return this.viewsOf(principal, ref, stored, names);
+    return this.viewsOf(principal, ref, await this.storedValues(ref), names);
+  }
+
+  // A read of the past answers from dated facts (ProfileAt), today's view from trait_value.
+  storedValues(ref: ProfileRef): Promise<StoredValue[]> {
+    return isHistorical(ref) ? this.at.values(ref) : this.reader.valuesOf([ref.id]);
+  }
+
+  mergesAt(ref: HistoricalRef): Promise<MergeLogEntryModel[]> {
+    return this.at.merges(ref);
+  }
+
+  identitiesAt(ref: HistoricalRef): IdentityModel[] {
+    return this.at.identities(ref);
   }
 
   async viewsOf(
     principal: Principal,
     ref: ProfileRef,
-    stored: Awaited<ReturnType<TraitReader['valuesOf']>>,
+    stored: StoredValue[],
     names?: string[],
   ): Promise<TraitView[]> {
     const byId = await this.registry.byIdMap();
@@ -69,13 +98,30 @@ export class ProfilesService {
 
   async trait(principal: Principal, ref: ProfileRef, name: string): Promise<TraitView> {
     const def = await this.readableDef(principal, name);
-    const stored = await this.reader.valuesOf([ref.id], ref.asOf ?? undefined);
+    const stored = await this.storedValues(ref);
     return toTraitView(def, stored.find((s) => s.traitId === def.id), ref.asOf ?? new Date());
   }
 
-  async history(principal: Principal, ref: ProfileRef, name: string, limit: number): Promise<RevisionView[]> {
+  // Newest first, a page of `limit` after the cursor of the previous page's last revision.
+  async history(
+    principal: Principal,
+    ref: ProfileRef,
+    name: string,
+    limit: number,
+    after?: string | null,
+  ): Promise<RevisionView[]> {
     const def = await this.readableDef(principal, name);
-    const rows = await this.reader.history(ref.id, def.id, Math.min(Math.max(limit, 1), MAX_HISTORY), ref.asOf ?? undefined);
-    return rows.map((s) => ({ value: s.value, validFrom: s.validFrom, validTo: s.validTo, provenance: provenanceOf(s) }));
+    const n = Math.min(Math.max(limit, 1), MAX_HISTORY);
+    const from = decodeCursor('after', after, [0]);
+    const rows = isHistorical(ref)
+      ? await this.at.historyOf(ref, def.id, n, from)
+      : await this.reader.history(ref.id, def.id, n, from);
+    return rows.map(({ stored: s, id, sortAt }) => ({
+      value: s.value,
+      validFrom: s.validFrom,
+      validTo: s.validTo,
+      provenance: provenanceOf(s),
+      cursor: encodeCursor({ at: sortAt, rank: 0, key: id }),
+    }));
   }
 }

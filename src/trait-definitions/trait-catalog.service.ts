@@ -58,6 +58,17 @@ export class TraitCatalogService {
     return row ? toModel(row) : null;
   }
 
+  // Given versions of given definitions (what produced a value), keyed `${definitionId}:${version}`.
+  async versionsAt(
+    pairs: readonly { definitionId: number; version: number }[],
+  ): Promise<Map<string, TraitDefinitionVersionModel>> {
+    if (pairs.length === 0) return new Map();
+    const rows = await this.versions.find({
+      where: pairs.map(({ definitionId, version }) => ({ definitionId, version })),
+    });
+    return new Map(rows.map((r) => [`${r.definitionId}:${r.version}`, toVersionModel(r)]));
+  }
+
   // Versions of many definitions at once (newest first), in the order of the ids asked for.
   async versionsOf(definitionIds: readonly number[]): Promise<TraitDefinitionVersionModel[][]> {
     const rows = await this.versions.find({

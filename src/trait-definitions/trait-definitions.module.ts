@@ -21,6 +21,6 @@ import { TraitUsageRegistry } from './trait-usage.registry';
     TraitDefinitionsResolver,
     TraitDefinitionsStartup,
   ],
-  exports: [TraitRegistry, TraitDefinitionsService, TraitUsageRegistry],
+  exports: [TraitRegistry, TraitDefinitionsService, TraitUsageRegistry, TraitCatalogService],
 })
 export class TraitDefinitionsModule {}

@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Keyset } from '../common/paging/keyset';
+import type { TimelineRow } from './timeline/trait-timeline.service';
 import * as SQL from './trait-read.sql';
 import { StoredValue, StoredValueRow, toStoredValue } from './stored-value';
 
@@ -8,21 +10,21 @@ import { StoredValue, StoredValueRow, toStoredValue } from './stored-value';
 export class TraitReader {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  // Current values (asOf undefined) or values in force at asOf, for many profiles at once.
-  async valuesOf(profileIds: readonly string[], asOf?: Date): Promise<StoredValue[]> {
-    const rows: StoredValueRow[] = asOf
-      ? await this.db.query(SQL.VALUES_AS_OF, [profileIds, asOf])
-      : await this.db.query(SQL.CURRENT_VALUES, [profileIds]);
+  // Current values (today's view) of many profiles at once; a read of the past is TraitTimeline's.
+  async valuesOf(profileIds: readonly string[]): Promise<StoredValue[]> {
+    const rows: StoredValueRow[] = await this.db.query(SQL.CURRENT_VALUES, [profileIds]);
     return rows.map(toStoredValue);
   }
 
-  async history(profileId: string, traitId: number, limit: number, asOf?: Date): Promise<StoredValue[]> {
-    const rows: StoredValueRow[] = await this.db.query(SQL.HISTORY, [profileId, traitId, asOf ?? null, limit]);
-    return rows.map(toStoredValue);
-  }
-
-  async profileRevisionAsOf(profileId: string, asOf: Date): Promise<number> {
-    const [row] = await this.db.query<{ revision: string | null }[]>(SQL.PROFILE_REVISION_AS_OF, [profileId, asOf]);
-    return Number(row?.revision ?? 0);
+  // Today's history of one trait, newest first, after the cursor of the previous page's last revision.
+  async history(profileId: string, traitId: number, limit: number, after: Keyset | null): Promise<TimelineRow[]> {
+    const rows: (StoredValueRow & { revision_id: string; sort_at: string })[] = await this.db.query(SQL.HISTORY, [
+      profileId,
+      traitId,
+      limit,
+      after?.at ?? null,
+      after?.key ?? null,
+    ]);
+    return rows.map((r) => ({ stored: toStoredValue(r), id: r.revision_id, sortAt: r.sort_at }));
   }
 }

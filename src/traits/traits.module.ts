@@ -5,6 +5,7 @@ import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.m
 import { ApiTraitWrites } from './api-trait-writes.service';
 import { TraitDistributionResolver } from './catalog/trait-distribution.resolver';
 import { TraitDistributionService } from './catalog/trait-distribution.service';
+import { TraitTimeline } from './timeline/trait-timeline.service';
 import { TraitReader } from './trait-reader.service';
 import { TraitWriter } from './trait-writer.service';
 import { TraitsResolver } from './traits.resolver';
@@ -14,11 +15,12 @@ import { TraitsResolver } from './traits.resolver';
   providers: [
     TraitWriter,
     TraitReader,
+    TraitTimeline,
     ApiTraitWrites,
     TraitsResolver,
     TraitDistributionService,
     TraitDistributionResolver,
   ],
-  exports: [TraitWriter, TraitReader],
+  exports: [TraitWriter, TraitReader, TraitTimeline],
 })
 export class TraitsModule {}

@@ -1,4 +1,5 @@
 import { IdentityLinkEntity } from './identity-link.entity';
+import { IdentityMoveEntity } from './identity-move.entity';
 import { IdentityViolationEntity } from './identity-violation.entity';
 import { ProfileMergeEntity } from './profile-merge.entity';
 
@@ -6,4 +7,5 @@ export const IDENTITY_UNIFICATION_ENTITIES = [
   IdentityLinkEntity,
   ProfileMergeEntity,
   IdentityViolationEntity,
+  IdentityMoveEntity,
 ];

@@ -35,6 +35,11 @@ export class ProfileMergeEntity {
   @Column({ type: 'text' })
   rule!: string;
 
+  // When the identities were seen together (the cause's time).
   @Column({ type: 'timestamptz', default: () => 'now()' })
   at!: Date;
+
+  // When Traitbase recorded it: the stamp of the identity moves it made (identity_move).
+  @Column({ name: 'recorded_at', type: 'timestamptz', default: () => 'now()' })
+  recordedAt!: Date;
 }

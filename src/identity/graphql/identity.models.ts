@@ -19,7 +19,12 @@ export class MergeLogEntryModel {
   identities!: IdentityRefModel[];
   @Field(() => MergeCauseModel) cause!: MergeCauseModel;
   @Field({ description: 'observed-together, manual, manual-forced or unmerge' }) rule!: string;
-  @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When the identities were seen together' })
+  at!: Date;
+  @Field(() => GraphQLISODateTime, {
+    description: 'When Traitbase recorded it: from then on the identities answer on their new profile',
+  })
+  recordedAt!: Date;
 }
 
 @ObjectType('IdentityViolation', {

@@ -4,12 +4,18 @@ import { moveByIdentity, moveByProfile, moveMergedRows } from './rehome.sql';
 import { REBUILD_TIMELINES } from './timelines.sql';
 
 // Merge: the identities and profile-owned rows of merged profiles move to their survivors.
+// Returns when the moves were recorded (the merge log's recorded_at).
 export async function moveMerged(
   client: PoolClient,
   from: string[],
   into: string[],
-): Promise<void> {
-  if (from.length > 0) await client.query(moveMergedRows(PROFILE_OWNED_TABLES), [from, into]);
+): Promise<string | null> {
+  if (from.length === 0) return null;
+  const res = await client.query<{ recorded_at: string }>(moveMergedRows(PROFILE_OWNED_TABLES), [
+    from,
+    into,
+  ]);
+  return res.rows[0].recorded_at;
 }
 
 // Moves every profile-owned row of dissolved profiles to the profile each joins.

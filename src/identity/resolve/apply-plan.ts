@@ -80,10 +80,11 @@ export async function applyPlan(
   ctx: PlanContext,
 ): Promise<FeedRecord[]> {
   const { next, changes } = nextRevisions(plan, ctx);
+  let recordedAt: string | null = null;
   if (plan.merges.length > 0) {
     const from = plan.merges.map((m) => m.from);
     const into = plan.merges.map((m) => m.final);
-    await moveMerged(client, from, into);
+    recordedAt = await moveMerged(client, from, into);
     const finals = [...new Set(into)];
     await rebuildTimelines(client, finals, [...finals, ...from]);
   }
@@ -148,6 +149,7 @@ export async function applyPlan(
         cause_ref: m.cause.ref ?? null,
         rule: m.rule,
         at: iso(m.at),
+        recorded_at: recordedAt,
       })),
     ),
   ]);

@@ -93,16 +93,20 @@ violations AS (
       last_seen_at = greatest(identity_violation.last_seen_at, EXCLUDED.last_seen_at)
 ),
 merge_log AS (
-  INSERT INTO profile_merge (kind, from_profile_id, into_profile_id, identities, cause_kind, cause_ref, rule, at)
-  SELECT x.kind, x.from_profile_id, x.into_profile_id, x.identities, x.cause_kind, x.cause_ref, x.rule, x.at
+  INSERT INTO profile_merge (kind, from_profile_id, into_profile_id, identities, cause_kind, cause_ref, rule, at,
+                             recorded_at)
+  SELECT x.kind, x.from_profile_id, x.into_profile_id, x.identities, x.cause_kind, x.cause_ref, x.rule, x.at,
+         x.recorded_at
   FROM json_to_recordset($7::json)
        AS x(kind text, from_profile_id uuid, into_profile_id uuid, identities jsonb, cause_kind text, cause_ref text,
-            rule text, at timestamptz)
+            rule text, at timestamptz, recorded_at timestamptz)
 )
 SELECT (SELECT count(*) FROM new_identities)::int AS inserted`;
 
 // The merge log of an unmerge. $1 kinds, $2 from, $3 into, $4 identities, $5 cause kinds,
-// $6 cause refs, $7 rules, $8 at
+// $6 cause refs, $7 rules, $8 at, $9 when the moves were recorded
 export const INSERT_MERGE_LOG = `
-INSERT INTO profile_merge (kind, from_profile_id, into_profile_id, identities, cause_kind, cause_ref, rule, at)
-SELECT * FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::timestamptz[])`;
+INSERT INTO profile_merge (kind, from_profile_id, into_profile_id, identities, cause_kind, cause_ref, rule, at,
+                           recorded_at)
+SELECT u.*, $9::timestamptz
+FROM unnest($1::text[], $2::uuid[], $3::uuid[], $4::jsonb[], $5::text[], $6::text[], $7::text[], $8::timestamptz[]) AS u`;

@@ -39,7 +39,7 @@ export async function applySplit(
   const scopeProfiles = [...new Set(plan.scope.map((r) => r.profile_id))];
   if (plan.created.length > 0)
     await client.query(SQL.INSERT_PROFILES, [plan.created, plan.revision]);
-  await client.query(SQL.MOVE_IDENTITIES, [
+  const stamp = await client.query<{ recorded_at: string }>(SQL.MOVE_IDENTITIES, [
     moved.map((r) => r.type),
     moved.map((r) => r.value),
     moved.map((r) => next.get(identityKey(r.type, r.value))),
@@ -59,7 +59,7 @@ export async function applySplit(
   ];
   await rebuildTimelines(client, touched, touched);
   await client.query(SQL.SET_REVISION, [touched, plan.revision]);
-  await logSplit(client, plan, moved, next);
+  await logSplit(client, plan, moved, next, stamp.rows[0].recorded_at);
   await relinkWithout(client, plan.split);
   return { touched };
 }
@@ -69,6 +69,7 @@ async function logSplit(
   plan: SplitPlan,
   moved: ScopeRow[],
   next: Map<string, string>,
+  recordedAt: string,
 ): Promise<void> {
   const pairs = new Map<
     string,
@@ -92,6 +93,7 @@ async function logSplit(
     rows.map(() => plan.cause.ref ?? null),
     rows.map(() => 'unmerge'),
     rows.map(() => at),
+    recordedAt,
   ]);
 }
 

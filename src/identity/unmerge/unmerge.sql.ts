@@ -45,11 +45,23 @@ WHERE l.retired_at IS NULL AND l.member_values && $2::text[]
               JOIN unnest($1::text[], $2::text[]) AS u(t, v) ON m.type = u.t AND m.value = u.v)
 ORDER BY l.position, l.id`;
 
-// $1 types, $2 values, $3 profile ids
+// Moves the identities and records each move (identity_move), stamped with the statement's start
+// (the scope is locked by then); returns the stamp, as text to keep its microseconds, for the
+// merge log. $1 types, $2 values, $3 profile ids
 export const MOVE_IDENTITIES = `
-UPDATE identity i SET profile_id = u.p
-FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(t, v, p)
-WHERE i.type = u.t AND i.value = u.v`;
+WITH u AS (SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[]) AS u(t, v, p)),
+old AS (
+  SELECT i.type, i.value, i.profile_id AS from_id, u.p AS to_id
+  FROM identity i JOIN u ON i.type = u.t AND i.value = u.v WHERE i.profile_id <> u.p
+),
+moved AS (
+  UPDATE identity i SET profile_id = old.to_id FROM old WHERE i.type = old.type AND i.value = old.value
+),
+dated AS (
+  INSERT INTO identity_move (type, value, from_profile_id, to_profile_id, recorded_at)
+  SELECT type, value, from_id, to_id, statement_timestamp() FROM old
+)
+SELECT statement_timestamp()::text AS recorded_at`;
 
 // $1 ids, $2 revision
 export const INSERT_PROFILES =

@@ -11,4 +11,11 @@ export class ProfileArgs {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'Read the profile exactly as it was at this time' })
   @IsOptional() @IsDate()
   asOf?: Date;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Answer with only what had been recorded by this time (default now; asOf defaults to it)',
+  })
+  @IsOptional() @IsDate()
+  knownAt?: Date;
 }

@@ -52,7 +52,7 @@ export type ProfileQueryVariables = Exact<{
 }>;
 
 
-export type ProfileQuery = { profile: { id: string, revision: number, asOf: string | null, identities: Array<{ type: string, value: string, sourceKind: string, firstSeenAt: string, lastSeenAt: string }>, traits: Array<{ name: string, type: string, value: unknown, status: TraitStatus, updatedAt: string | null, provenance: { sourceKind: string, sourceRef: unknown, runId: string | null, definitionVersion: number, modelVersion: string | null, observedAt: string, ingestedAt: string, identity: { type: string, value: string } } | null }>, merges: Array<{ at: string, kind: string, rule: string, fromProfileId: string, intoProfileId: string, cause: { kind: string, ref: string | null }, identities: Array<{ type: string, value: string }> }> } | null };
+export type ProfileQuery = { profile: { id: string, revision: number, asOf: string | null, identities: Array<{ type: string, value: string, sourceKind: string, firstSeenAt: string, lastSeenAt: string | null }>, traits: Array<{ name: string, type: string, value: unknown, status: TraitStatus, updatedAt: string | null, provenance: { sourceKind: string, sourceRef: unknown, runId: string | null, definitionVersion: number, modelVersion: string | null, observedAt: string, ingestedAt: string, identity: { type: string, value: string } } | null }>, merges: Array<{ at: string, kind: string, rule: string, fromProfileId: string, intoProfileId: string, cause: { kind: string, ref: string | null }, identities: Array<{ type: string, value: string }> }> } | null };
 
 export type TraitHistoryQueryVariables = Exact<{
   identity: IdentityInput;
