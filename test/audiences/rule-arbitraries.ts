@@ -135,13 +135,11 @@ const filter: fc.Arbitrary<PropertyFilter> = fc.oneof(
     op: fc.constant('in'),
     value: fc.array(fc.oneof(numbers, strings), { minLength: 1, maxLength: 3 }),
   }),
-  fc
-    .tuple(numbers, numbers)
-    .map(([a, b]) => ({
-      property: 'amount',
-      op: 'between',
-      value: [Math.min(a, b), Math.max(a, b)],
-    })),
+  fc.tuple(numbers, numbers).map(([a, b]) => ({
+    property: 'amount',
+    op: 'between',
+    value: [Math.min(a, b), Math.max(a, b)],
+  })),
 ) as fc.Arbitrary<PropertyFilter>;
 
 const where = fc.option(fc.array(filter, { minLength: 1, maxLength: 2 }), { nil: undefined });

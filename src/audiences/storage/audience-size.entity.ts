@@ -4,7 +4,11 @@ import { Column, Entity, PrimaryColumn } from 'typeorm';
 // evaluation in that hour and how many profiles entered and exited during it.
 @Entity('audience_size')
 export class AudienceSizeEntity {
-  @PrimaryColumn({ name: 'audience_id', type: 'uuid', primaryKeyConstraintName: 'audience_size_pk' })
+  @PrimaryColumn({
+    name: 'audience_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'audience_size_pk',
+  })
   audienceId!: string;
 
   @PrimaryColumn({ type: 'timestamptz', primaryKeyConstraintName: 'audience_size_pk' })

@@ -4,7 +4,11 @@ import type { Rule } from '../rule/rule.types';
 // Every version of an audience's definition, as it was saved.
 @Entity('audience_version')
 export class AudienceVersionEntity {
-  @PrimaryColumn({ name: 'audience_id', type: 'uuid', primaryKeyConstraintName: 'audience_version_pk' })
+  @PrimaryColumn({
+    name: 'audience_id',
+    type: 'uuid',
+    primaryKeyConstraintName: 'audience_version_pk',
+  })
   audienceId!: string;
 
   @PrimaryColumn({ type: 'int', primaryKeyConstraintName: 'audience_version_pk' })
