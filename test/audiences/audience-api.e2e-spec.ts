@@ -1,11 +1,18 @@
 import { parse } from 'yaml';
 import { insertTraitDefinitions, traitSpec } from '../factories/trait-definition.factory';
-import { gql } from '../utils/graphql-request';
 import { createKey } from '../utils/keys';
 import { sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
-import { membership, PREVIEW, save, user, waitForFullRuns, writeTraits } from './audience-helpers';
+import {
+  ask,
+  membership,
+  PREVIEW,
+  save,
+  user,
+  waitForFullRuns,
+  writeTraits,
+} from './audience-helpers';
 
 describe('audience API: checks, cycles, previews, versions, archive', () => {
   let t: TestApp;
@@ -116,15 +123,15 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
       'rule/not/audience: audiences may not depend on themselves: cyc_b → cyc_b',
     );
     // b is unchanged: still version 1; archiving it while a reads it is refused.
-    const b = await gql<any>(
-      t.url,
+    const b = await ask(
+      t,
       `{ audience(slug: "cyc_b") { version versions { version } } }`,
       {},
       reader,
     );
     expect(b.data.audience).toEqual({ version: 1, versions: [{ version: 1 }] });
-    const archive = await gql<any>(
-      t.url,
+    const archive = await ask(
+      t,
       `mutation { archiveAudience(slug: "cyc_b") { archived } }`,
       {},
       writer,
@@ -143,8 +150,8 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
     const v2 = await save(t, writer, { slug: 'versioned', name: 'V', rule: { ...rule, value: 6 } });
     expect(v2.data.saveAudience.version).toBe(2);
     await waitForFullRuns(t, 'versioned', 2);
-    const read = await gql<any>(
-      t.url,
+    const read = await ask(
+      t,
       `{ audience(slug: "versioned") { version rule versions { version rule savedBy } sizeHistory { size } yaml dependencies { traits timeDependent } } }`,
       {},
       reader,
@@ -174,8 +181,8 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
       { version: 2, change: 'addition' },
     ]);
 
-    const archived = await gql<any>(
-      t.url,
+    const archived = await ask(
+      t,
       `mutation { archiveAudience(slug: "versioned") { archived } }`,
       {},
       writer,
@@ -186,8 +193,8 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
       `SELECT retired_at, source_kind FROM trait_definition WHERE name = 'audience:versioned'`,
     );
     expect(def).toMatchObject({ retired_at: expect.any(Date), source_kind: 'audience' });
-    const list = await gql<any>(
-      t.url,
+    const list = await ask(
+      t,
       `{ audiences { slug } all: audiences(includeArchived: true) { slug archived } }`,
       {},
       reader,
@@ -205,8 +212,8 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
     });
     await waitForFullRuns(t, 'level_40');
     const page = (after?: string) =>
-      gql<any>(
-        t.url,
+      ask(
+        t,
         `query($after: String) { audience(slug: "level_40") { size members(first: 2, after: $after) { nodes { profileId since profile { id revision } } endCursor hasNextPage } } }`,
         { after },
         reader,
@@ -228,14 +235,9 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
       rule: { trait: 'level', op: 'exists' },
     });
     expect(denied.errors[0].extensions.code).toBe('FORBIDDEN');
-    const preview = await gql<any>(
-      t.url,
-      PREVIEW,
-      { rule: { trait: 'level', op: 'exists' } },
-      reader,
-    );
+    const preview = await ask(t, PREVIEW, { rule: { trait: 'level', op: 'exists' } }, reader);
     expect(preview.errors[0].extensions.code).toBe('FORBIDDEN');
-    const schema = await gql<any>(t.url, `{ audienceRuleSchema }`, {}, reader);
+    const schema = await ask(t, `{ audienceRuleSchema }`, {}, reader);
     expect(schema.data.audienceRuleSchema.title).toBe('Traitbase audience rule');
   });
 
@@ -305,7 +307,7 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
       [t2, [id1, id2].sort()],
       [t3, [id2, id3].sort()],
     ] as const) {
-      const res = await gql<any>(t.url, PREVIEW, { rule, asOf: at.toISOString() }, writer);
+      const res = await ask(t, PREVIEW, { rule, asOf: at.toISOString() }, writer);
       expect(res.errors).toBeUndefined();
       const previewed = res.data.audiencePreview.sample
         .map((s: any) => s.profileId)
@@ -319,14 +321,14 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
       });
     }
     // Now: the same as the recorded membership, with group counts and a sample without PII.
-    const now = await gql<any>(t.url, PREVIEW, { rule }, writer);
+    const now = await ask(t, PREVIEW, { rule }, writer);
     const sample = now.data.audiencePreview.sample.find((s: any) => s.profileId === id2);
     expect(sample.traits).toMatchObject({ level: 3, banned: false, 'audience:history': true });
     expect(now.data.audiencePreview.groups.map((g: any) => g.pointer)).toEqual([
       '/all/0',
       '/all/1',
     ]);
-    const past = await gql<any>(t.url, PREVIEW, { rule, asOf: t1.toISOString() }, writer);
+    const past = await ask(t, PREVIEW, { rule, asOf: t1.toISOString() }, writer);
     const then = past.data.audiencePreview.sample.find((s: any) => s.profileId === id1).traits;
     // As of t1, without PII (nickname).
     expect(then).toMatchObject({ level: 120, 'audience:history': true });

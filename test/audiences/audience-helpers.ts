@@ -17,8 +17,18 @@ export const api = { sourceKind: 'api', sourceRef: { keyId: 'tests' }, runId: nu
 
 export const user = () => ({ type: 'user_id', value: randomUUID() });
 
-export async function save(t: TestApp, key: string, input: Record<string, unknown>) {
-  return gql<any>(t.url, SAVE, { input }, key);
+// A GraphQL call whose answer the tests read loosely (data and errors alike).
+export function ask(
+  t: TestApp,
+  query: string,
+  variables: Record<string, unknown>,
+  key: string,
+): Promise<any> {
+  return gql(t.url, query, variables, key);
+}
+
+export function save(t: TestApp, key: string, input: Record<string, unknown>): Promise<any> {
+  return ask(t, SAVE, { input }, key);
 }
 
 // Writes trait values through the one write path (source kind api); the profile id.

@@ -7,12 +7,19 @@ import { stringify } from 'yaml';
 import { AudienceRunnable } from '../../src/audiences/evaluation/audience-runnable';
 import { AUDIENCES_QUEUE } from '../../src/audiences/evaluation/audiences.queue';
 import { AudiencesStartup } from '../../src/audiences/yaml/audiences.startup';
-import { gql } from '../utils/graphql-request';
 import { createKey } from '../utils/keys';
 import { sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
-import { fullRuns, membership, save, user, waitForFullRuns, writeTraits } from './audience-helpers';
+import {
+  ask,
+  fullRuns,
+  membership,
+  save,
+  user,
+  waitForFullRuns,
+  writeTraits,
+} from './audience-helpers';
 
 const AUDIENCE = `query($slug: String!) { audience(slug: $slug) { slug version origin file readOnly archived evaluationSchedule yaml } }`;
 
@@ -47,7 +54,7 @@ describe('audiences in trait-definitions/audiences/', () => {
   });
 
   it('applies files at start; they are read-only in the API', async () => {
-    const read = await gql<any>(t.url, AUDIENCE, { slug: 'veterans' }, writer);
+    const read = await ask(t, AUDIENCE, { slug: 'veterans' }, writer);
     expect(read.data.audience).toMatchObject({
       slug: 'veterans',
       version: 1,
@@ -67,8 +74,8 @@ describe('audiences in trait-definitions/audiences/', () => {
         'audience veterans is defined in trait-definitions/audiences/veterans.yaml and is read-only here; change the file',
       extensions: { code: 'CONFLICT' },
     });
-    const archive = await gql<any>(
-      t.url,
+    const archive = await ask(
+      t,
       `mutation { archiveAudience(slug: "veterans") { slug } }`,
       {},
       writer,
@@ -89,7 +96,7 @@ describe('audiences in trait-definitions/audiences/', () => {
       description: 'Level 10+ gone a week',
       rule,
     });
-    const exported = await gql<any>(t.url, AUDIENCE, { slug: 'lapsed' }, writer);
+    const exported = await ask(t, AUDIENCE, { slug: 'lapsed' }, writer);
     expect(exported.data.audience).toMatchObject({
       origin: 'api',
       readOnly: false,
@@ -98,7 +105,7 @@ describe('audiences in trait-definitions/audiences/', () => {
     await writeFile(join(dir, 'audiences', 'lapsed.yaml'), exported.data.audience.yaml);
     const startup = t.app.get(AudiencesStartup);
     await startup.onApplicationBootstrap();
-    const taken = await gql<any>(t.url, AUDIENCE, { slug: 'lapsed' }, writer);
+    const taken = await ask(t, AUDIENCE, { slug: 'lapsed' }, writer);
     // Same definition, now managed by the file: a new version records the move.
     expect(taken.data.audience).toMatchObject({
       origin: 'yaml',
@@ -109,7 +116,7 @@ describe('audiences in trait-definitions/audiences/', () => {
 
     await rm(join(dir, 'audiences', 'lapsed.yaml'));
     await startup.onApplicationBootstrap();
-    const gone = await gql<any>(t.url, AUDIENCE, { slug: 'lapsed' }, writer);
+    const gone = await ask(t, AUDIENCE, { slug: 'lapsed' }, writer);
     expect(gone.data.audience).toMatchObject({ archived: true, readOnly: false });
   });
 

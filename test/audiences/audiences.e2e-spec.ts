@@ -1,10 +1,10 @@
 import { insertTraitDefinitions, traitSpec } from '../factories/trait-definition.factory';
-import { gql } from '../utils/graphql-request';
 import { createKey } from '../utils/keys';
 import { sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
 import {
+  ask,
   fullRuns,
   membership,
   membershipRevisions,
@@ -67,8 +67,8 @@ describe('audiences: save, evaluate, membership as a trait', () => {
       source_ref: { audienceId: res.data.saveAudience.id, definitionVersion: 1 },
     });
 
-    const profile = await gql<any>(
-      t.url,
+    const profile = await ask(
+      t,
       `query($id: IdentityInput!) { profile(identity: $id) { audiences { slug trait since } trait(name: "audience:whales_kh") { value provenance { sourceKind runId } } } }`,
       { id: rich },
       reader,
