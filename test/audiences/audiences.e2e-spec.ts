@@ -1,3 +1,4 @@
+import { FETCH_ROWS, FullEvaluator } from '../../src/audiences/evaluation/full-evaluation.service';
 import { insertTraitDefinitions, traitSpec } from '../factories/trait-definition.factory';
 import { createKey } from '../utils/keys';
 import { sql } from '../utils/sql';
@@ -132,5 +133,28 @@ describe('audiences: save, evaluate, membership as a trait', () => {
       { kind: 'audience', after: true },
       { kind: 'audience', after: false },
     ]);
+  });
+
+  it('reads a difference larger than one chunk through a cursor and writes it chunk by chunk', async () => {
+    const evaluator = t.app.get(FullEvaluator);
+    evaluator.fetchRows = 2;
+    try {
+      const ids = await Promise.all([1, 2, 3, 4, 5].map(() => writeTraits(t, user(), { lifetime_value: 777 })));
+      const saved = await save(t, writer, { slug: 'exactly_777', name: '777', rule: { trait: 'lifetime_value', op: 'eq', value: 777 } });
+      const [run] = await waitForFullRuns(t, 'exactly_777');
+      expect(run.metadata).toMatchObject({ size: 5, entered: 5 });
+      for (const id of ids) expect(await membership(t, 'exactly_777', id)).toBe(true);
+      // Three write transactions (2 + 2 + 1 rows) under one run.
+      const batches = await sql<{ n: number }>(
+        t,
+        `SELECT count(DISTINCT r.xmin::text)::int AS n FROM trait_revision r WHERE r.run_id = $1`,
+        [run.id],
+      );
+      expect(batches[0].n).toBe(3);
+      const again = await evaluator.evaluate(saved.data.saveAudience.id, 'manual');
+      expect(again).toMatchObject({ size: 5, entered: 0, exited: 0 });
+    } finally {
+      evaluator.fetchRows = FETCH_ROWS;
+    }
   });
 });

@@ -32,6 +32,8 @@ export interface FullEvaluation {
 @Injectable()
 export class FullEvaluator {
   private readonly logger = new Logger(FullEvaluator.name);
+  // Rows of the difference read and written at a time (lowered by tests to reach the cursor path).
+  fetchRows = FETCH_ROWS;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -80,8 +82,11 @@ export class FullEvaluator {
     });
   }
 
-  // From one snapshot (REPEATABLE READ), the difference is read through a cursor and written in
-  // chunks on other connections; nothing else writes this audience meanwhile (the lock).
+  // From one snapshot (REPEATABLE READ): the difference is usually small (a scheduled pass over
+  // inputs that barely moved), so it is read in one statement, which may run in parallel. When it
+  // is larger than FETCH_ROWS (a new audience), it is read again, in the same snapshot, through a
+  // cursor (never parallel) and written in chunks, so memory stays flat. Writes go through the
+  // trait write path on other connections; nothing else writes this audience meanwhile (the lock).
   private compute(
     audience: AudienceEntity,
     runId: string,
@@ -91,19 +96,31 @@ export class FullEvaluator {
       this.db,
       async (client) => {
         const [{ now }] = (await client.query<{ now: Date }>('SELECT now() AS now')).rows;
-        const params = new SqlParams();
         const target = await this.compiler.target(audience.rule, { asOf: now });
-        const sql = membershipDiffSql(audience.rule, target, params, audience.traitId);
+        const statement = (limit?: number) => {
+          const params = new SqlParams();
+          return {
+            text: membershipDiffSql(audience.rule, target, params, audience.traitId, limit),
+            values: params.values,
+          };
+        };
+        const once = statement(this.fetchRows + 1);
+        const { rows } = await client.query<DiffRow>(once.text, once.values);
+        const size = rows.find((r) => r.profile_id === null)?.size ?? 0;
+        const changes = rows.filter((r) => r.profile_id !== null);
+        if (changes.length <= this.fetchRows) {
+          await this.memberships.write(audience, runId, changes, now, tally);
+          return { size, asOf: now };
+        }
+        const all = statement();
         // The whole difference is wanted, not its first rows.
         await client.query('SET LOCAL cursor_tuple_fraction = 1');
-        await client.query(`DECLARE membership_diff NO SCROLL CURSOR FOR ${sql}`, params.values);
-        let size = 0;
+        await client.query(`DECLARE membership_diff NO SCROLL CURSOR FOR ${all.text}`, all.values);
         for (;;) {
-          const rows = await fetch(client);
-          const changes = rows.filter((r) => r.profile_id !== null);
-          size += rows.find((r) => r.profile_id === null)?.size ?? 0;
-          await this.memberships.write(audience, runId, changes, now, tally);
-          if (rows.length < FETCH_ROWS) break;
+          const chunk = await fetch(client, this.fetchRows);
+          const moves = chunk.filter((r) => r.profile_id !== null);
+          await this.memberships.write(audience, runId, moves, now, tally);
+          if (chunk.length < this.fetchRows) break;
         }
         return { size, asOf: now };
       },
@@ -112,6 +129,6 @@ export class FullEvaluator {
   }
 }
 
-async function fetch(client: PoolClient): Promise<DiffRow[]> {
-  return (await client.query<DiffRow>(`FETCH ${FETCH_ROWS} FROM membership_diff`)).rows;
+async function fetch(client: PoolClient, rows: number): Promise<DiffRow[]> {
+  return (await client.query<DiffRow>(`FETCH ${Math.floor(rows)} FROM membership_diff`)).rows;
 }
