@@ -139,8 +139,14 @@ describe('audiences: save, evaluate, membership as a trait', () => {
     const evaluator = t.app.get(FullEvaluator);
     evaluator.fetchRows = 2;
     try {
-      const ids = await Promise.all([1, 2, 3, 4, 5].map(() => writeTraits(t, user(), { lifetime_value: 777 })));
-      const saved = await save(t, writer, { slug: 'exactly_777', name: '777', rule: { trait: 'lifetime_value', op: 'eq', value: 777 } });
+      const ids = await Promise.all(
+        [1, 2, 3, 4, 5].map(() => writeTraits(t, user(), { lifetime_value: 777 })),
+      );
+      const saved = await save(t, writer, {
+        slug: 'exactly_777',
+        name: '777',
+        rule: { trait: 'lifetime_value', op: 'eq', value: 777 },
+      });
       const [run] = await waitForFullRuns(t, 'exactly_777');
       expect(run.metadata).toMatchObject({ size: 5, entered: 5 });
       for (const id of ids) expect(await membership(t, 'exactly_777', id)).toBe(true);
