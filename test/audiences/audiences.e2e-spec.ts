@@ -82,6 +82,11 @@ describe('audiences: save, evaluate, membership as a trait', () => {
       value: true,
       provenance: { sourceKind: 'audience', runId: run.id },
     });
+    const rest = await fetch(
+      `${t.url}/v1/profiles/user_id:${rich.value}/traits?include=audience:whales_kh`,
+      { headers: { authorization: `Bearer ${reader}` } },
+    );
+    expect(await rest.json()).toEqual({ traits: { 'audience:whales_kh': true } });
   });
 
   it('flips membership within 2 s of a trait change, with no full evaluation running', async () => {

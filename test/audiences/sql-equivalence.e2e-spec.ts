@@ -6,6 +6,8 @@ import { ruleSql, universeSql } from '../../src/audiences/compile/rule-sql';
 import { SqlParams } from '../../src/audiences/compile/sql-params';
 import type { EventFact, ProfileFacts } from '../../src/audiences/evaluate/profile-facts';
 import { evaluateRule } from '../../src/audiences/evaluate/rule-evaluator';
+import type { RuleContext } from '../../src/audiences/rule/rule-semantics';
+import { checkRule } from '../../src/audiences/rule/rule-validator';
 import type { Rule } from '../../src/audiences/rule/rule.types';
 import { createTestSchema, TestSchema } from '../utils/test-schema';
 import {
@@ -17,6 +19,18 @@ import {
   ruleArb,
   TRAITS,
 } from './rule-arbitraries';
+
+const CATALOGUE: RuleContext = {
+  trait: (name) =>
+    name in TRAITS
+      ? {
+          type: TRAITS[name as keyof typeof TRAITS],
+          values: name === 'c_cat' ? ['a', 'b', 'c'] : null,
+          retired: false,
+        }
+      : undefined,
+  audience: (slug) => (MEMBERSHIPS.includes(slug) ? 'active' : undefined),
+};
 
 const RUNS = Number(process.env.AUDIENCE_PROPERTY_RUNS ?? 600);
 
@@ -196,6 +210,8 @@ describe('audience rules: compiled SQL and the in-memory evaluator agree', () =>
         fc.boolean(),
         fc.boolean(),
         async (rule, data, historical, scoped) => {
+          // Every generated rule is one the checker accepts (and so the JSON Schema too).
+          expect(checkRule(rule, CATALOGUE)).toEqual({ ok: true, rule });
           const profiles = data.map((d) => ({ id: randomUUID(), data: d }));
           const scope = scoped ? profiles.filter((_, i) => i % 2 === 0).map((p) => p.id) : null;
           await client.query('BEGIN');
