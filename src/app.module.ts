@@ -23,6 +23,7 @@ import { DbtModule } from './sources/dbt/dbt.module';
 import { NotebookModule } from './sources/notebook/notebook.module';
 import { TraitDefinitionsModule } from './trait-definitions/trait-definitions.module';
 import { TraitsModule } from './traits/traits.module';
+import { UiModule } from './ui/ui.module';
 
 @Module({})
 export class AppModule {
@@ -55,6 +56,7 @@ export class AppModule {
         DbtModule,
         NotebookModule,
         AudiencesModule,
+        UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };

@@ -1,5 +1,11 @@
 import { DbtImportService } from '../src/sources/dbt/import/dbt-import.service';
 import { dbtFixture } from './fixtures/dbt-fixtures';
+import {
+  createCustomers,
+  CUSTOMERS,
+  CUSTOMERS_MODEL,
+  customersManifest,
+} from './fixtures/jaffle-shop';
 import { createWarehouse, waitForRun, Warehouse } from './utils/dbt-helpers';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
@@ -8,45 +14,8 @@ import { startTestApp, TestApp } from './utils/test-app';
 
 type Json = Record<string, any>;
 
-const MODEL = 'model.jaffle_shop.customers';
-const CUSTOMERS = 60;
-
-// jaffle_shop's customers model, as a Postgres table, plus the updated_at cursor dbt would add.
-async function createCustomers(wh: Warehouse): Promise<void> {
-  await wh.query(`
-    CREATE TABLE ${wh.schema}.customers (
-      customer_id int, first_name text, last_name text, first_order date, most_recent_order date,
-      number_of_orders bigint, customer_lifetime_value numeric(12,2), updated_at timestamptz)`);
-  await wh.query(`
-    INSERT INTO ${wh.schema}.customers
-    SELECT i, 'First' || i, 'Last' || i, date '2018-01-01' + i, date '2018-03-01' + i,
-           CASE WHEN i % 10 = 0 THEN NULL ELSE i % 7 END, round(i * 3.25, 2),
-           timestamptz '2024-06-01T00:00:00Z' + i * interval '1 minute'
-    FROM generate_series(1, ${CUSTOMERS}) i`);
-}
-
-// A copy of the real manifest with meta.traitbase added to the customers model, as the SPEC's
-// dbt-side declaration would put it there; relation_name as a Postgres adapter writes it.
-function manifestFor(wh: Warehouse): Json {
-  const m = dbtFixture<Json>('jaffle_shop.manifest.json');
-  const node = m.nodes[MODEL];
-  node.relation_name = `"traitbase_test"."${wh.schema}"."customers"`;
-  node.meta = {
-    owner: 'analytics-engineering',
-    traitbase: { identities: [{ column: 'customer_id', type: 'user_id' }], cursor: 'updated_at' },
-  };
-  node.columns.number_of_orders.meta.traitbase = { trait: 'order_count', type: 'number' };
-  node.columns.customer_lifetime_value.meta.traitbase = {
-    trait: 'lifetime_value',
-    type: 'number',
-    freshness: '2h',
-  };
-  node.columns.first_order.meta.traitbase = { trait: 'first_order_at', type: 'timestamp' };
-  node.columns.first_name.config = {
-    meta: { traitbase: { type: 'string', pii: true, exposure: ['admin'] } },
-  };
-  return m;
-}
+const MODEL = CUSTOMERS_MODEL;
+const manifestFor = customersManifest;
 
 function runResultsWith(status: (uniqueId: string) => string | undefined): Json {
   const rr = dbtFixture<Json>('jaffle_shop.run_results.json');

@@ -4,10 +4,11 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { ScopesGuard } from './scopes.guard';
+import { ViewerResolver } from './viewer.resolver';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
-  providers: [ApiKeysService, { provide: APP_GUARD, useClass: ScopesGuard }],
+  providers: [ApiKeysService, ViewerResolver, { provide: APP_GUARD, useClass: ScopesGuard }],
   exports: [ApiKeysService],
 })
 export class ApiKeysModule {}

@@ -12,9 +12,12 @@ import { DbtSchedulerService } from './dbt-scheduler.service';
 import { DbtSyncProcessor } from './dbt-sync.processor';
 import { DBT_QUEUE } from './dbt.queue';
 import { DBT_ENTITIES } from './entities';
+import { DbtLineageResolver } from './graphql/dbt-lineage.resolver';
 import { DbtSyncResolver } from './graphql/dbt-sync.resolver';
 import { RunsQueryService } from './graphql/runs-query.service';
 import { RunsResolver } from './graphql/runs.resolver';
+import { SourceLineageService } from './graphql/source-lineage.service';
+import { TraitLastRunResolver } from './graphql/trait-last-run.resolver';
 import { DbtImportService } from './import/dbt-import.service';
 import { DbtRunsController } from './notify/dbt-runs.controller';
 import { DbtTriggerService } from './notify/dbt-trigger.service';
@@ -51,6 +54,9 @@ const RECONCILE_MS = 60_000;
     RunsQueryService,
     RunsResolver,
     DbtSyncResolver,
+    SourceLineageService,
+    DbtLineageResolver,
+    TraitLastRunResolver,
   ],
   exports: [DbtImportService, DbtTriggerService],
 })

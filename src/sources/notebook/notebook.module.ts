@@ -4,6 +4,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { RunsModule } from '../../runs/runs.module';
 import { TraitDefinitionsModule } from '../../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../../traits/traits.module';
+import { NotebookLineageResolver } from './lineage/notebook-lineage.resolver';
+import { NotebookLineageService } from './lineage/notebook-lineage.service';
 import { NotebookExecutor } from './notebook-executor';
 import { NotebookRunEntity } from './notebook-run.entity';
 import { NotebookRunner } from './notebook-runner.service';
@@ -43,6 +45,8 @@ import { UploadBodyParser } from './predictions/upload-body';
     PredictionPushes,
     PredictionsResolver,
     UploadBodyParser,
+    NotebookLineageService,
+    NotebookLineageResolver,
   ],
   exports: [NotebookSchedules, NotebookRunner],
 })

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import type { RunModel, RunRejectionModel } from './run.model';
 import type { RunsArgs } from './runs.args';
 
-interface RunRow {
+export interface RunRow {
   id: string;
   source_kind: string;
   source: string;
@@ -35,7 +35,7 @@ function rejection(raw: unknown): RunRejectionModel {
   };
 }
 
-function toModel(r: RunRow): RunModel {
+export function toRunModel(r: RunRow): RunModel {
   return {
     id: r.id,
     sourceKind: r.source_kind,
@@ -68,6 +68,6 @@ export class RunsQueryService {
       args.sourceKind ?? null,
       args.limit,
     ]);
-    return rows.map(toModel);
+    return rows.map(toRunModel);
   }
 }

@@ -1,0 +1,30 @@
+import { Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal } from '../../../api-keys/current-principal.decorator';
+import { RequireScopes } from '../../../api-keys/require-scopes.decorator';
+import { hasScope, Principal } from '../../../api-keys/scopes';
+import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
+import { TraitDefinitionModel } from '../../../trait-definitions/trait-definition.model';
+import { RunModel } from './run.model';
+import { SourceLineageService } from './source-lineage.service';
+
+// Runs are admin data (as the runs query): checked here too, since the parent query admits
+// read-only keys.
+@Resolver(() => TraitDefinitionModel)
+@RequireScopes('admin')
+export class TraitLastRunResolver {
+  constructor(private readonly lineage: SourceLineageService) {}
+
+  @ResolveField(() => RunModel, {
+    nullable: true,
+    description: 'Latest run of the source that writes the trait (dbt, notebook); admin only',
+  })
+  lastRun(
+    @Parent() def: TraitDefinitionModel,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RunModel | null> {
+    if (!hasScope(principal, 'admin')) {
+      throw new DomainError(ErrorCode.FORBIDDEN, 'this key lacks the scope admin');
+    }
+    return this.lineage.lastRun(def.source as Record<string, unknown>);
+  }
+}

@@ -1,0 +1,13 @@
+export interface NavItem {
+  path: string;
+  label: string;
+  // Shown only to keys with admin (the page's queries need it).
+  admin: boolean;
+}
+
+// The navigation, in order. A new page (audiences, …) adds its item here and its route in routes.tsx.
+export const NAV: NavItem[] = [
+  { path: '/traits', label: 'Traits', admin: false },
+  { path: '/profiles', label: 'Profiles', admin: false },
+  { path: '/monitors', label: 'Monitors', admin: true },
+];

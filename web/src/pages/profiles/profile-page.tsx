@@ -1,0 +1,136 @@
+import { Alert, Badge, Code, Grid, Group, Stack, Text } from '@mantine/core';
+import { useSearchParams } from 'react-router';
+import { useQuery } from 'urql';
+import { AsOfPicker } from '../../components/as-of-picker';
+import { formatTime } from '../../components/format';
+import { PageHeader } from '../../components/page-header';
+import { QueryState } from '../../components/query-state';
+import { Section } from '../../components/section';
+import type { ProfileQuery as ProfileResult } from '../../gql/graphql';
+import { ProfileIdentities } from './profile-identities';
+import { type IdentityKey, ProfileLookup } from './profile-lookup';
+import { ProfileQuery } from './profile-queries';
+import { ProfileTimeline } from './profile-timeline';
+import { ProfileTraits } from './profile-traits';
+import { useProfileTimeline } from './use-profile-timeline';
+
+type Profile = NonNullable<ProfileResult['profile']>;
+
+// The profile at one moment: traits with provenance, identities, and the timeline up to then.
+// Live updates (profileChanged), explain and knownAt attach here when the API has them.
+function ProfileView({
+  identity,
+  asOf,
+  profile,
+  onAsOf,
+}: {
+  identity: IdentityKey;
+  asOf: string | null;
+  profile: Profile;
+  onAsOf: (iso: string | null) => void;
+}) {
+  const timeline = useProfileTimeline(identity, asOf, profile);
+  return (
+    <Stack gap="md">
+      <Group justify="space-between" align="flex-end">
+        <Group gap="sm">
+          <Text size="sm">
+            Profile <Code>{profile.id}</Code>
+          </Text>
+          <Badge variant="light">revision {profile.revision}</Badge>
+          {profile.asOf && (
+            <Badge color="orange" variant="light">
+              as of {formatTime(profile.asOf)}
+            </Badge>
+          )}
+        </Group>
+        <AsOfPicker label="As of (UTC)" value={asOf} onChange={onAsOf} />
+      </Group>
+      <Grid gap="md">
+        <Grid.Col span={8}>
+          <Stack gap="md">
+            <Section title="Traits">
+              <ProfileTraits traits={profile.traits} />
+            </Section>
+            <Section title="Identities">
+              <ProfileIdentities identities={profile.identities} />
+            </Section>
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={4}>
+          <Section title="Timeline">
+            <ProfileTimeline {...timeline} onOpenAt={onAsOf} />
+          </Section>
+        </Grid.Col>
+      </Grid>
+    </Stack>
+  );
+}
+
+function LoadedProfile({
+  identity,
+  asOf,
+  onAsOf,
+}: {
+  identity: IdentityKey;
+  asOf: string | null;
+  onAsOf: (iso: string | null) => void;
+}) {
+  const [result] = useQuery({ query: ProfileQuery, variables: { identity, asOf } });
+  return (
+    <QueryState label="the profile" result={result}>
+      {(data) =>
+        data.profile ? (
+          <ProfileView identity={identity} asOf={asOf} profile={data.profile} onAsOf={onAsOf} />
+        ) : (
+          <Alert color="gray" title="No profile" role="status">
+            No profile has the identity {identity.type}:{identity.value}
+            {asOf ? ' (identities are looked up as they are now)' : ''}.
+          </Alert>
+        )
+      }
+    </QueryState>
+  );
+}
+
+// The lookup and the moment live in the address (?type=&value=&asOf=), so a view can be shared.
+export function ProfilePage() {
+  const [params, setParams] = useSearchParams();
+  const type = params.get('type');
+  const value = params.get('value');
+  const identity = type && value ? { type, value } : null;
+  const asOf = params.get('asOf');
+
+  const update = (next: Record<string, string | null>) => {
+    const merged = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(next)) {
+      if (v === null) merged.delete(k);
+      else merged.set(k, v);
+    }
+    setParams(merged);
+  };
+
+  return (
+    <>
+      <PageHeader
+        title="Profile explorer"
+        subtitle="Look a profile up by any of its identities; read it as it was at any moment"
+      />
+      <Stack gap="lg">
+        <ProfileLookup
+          key={identity ? `lookup:${identity.type}:${identity.value}` : 'lookup'}
+          initial={identity}
+          onLookup={(id) => update({ type: id.type, value: id.value, asOf: null })}
+        />
+        {identity && (
+          <LoadedProfile
+            key={`profile:${identity.type}:${identity.value}`}
+            identity={identity}
+            asOf={asOf}
+            onAsOf={(iso) => update({ asOf: iso })}
+          />
+        )}
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,72 @@
+import { graphql } from '../../gql';
+
+export const ProfileQuery = graphql(`
+  query Profile($identity: IdentityInput!, $asOf: DateTime) {
+    profile(identity: $identity, asOf: $asOf) {
+      id
+      revision
+      asOf
+      identities {
+        type
+        value
+        sourceKind
+        firstSeenAt
+        lastSeenAt
+      }
+      traits {
+        name
+        type
+        value
+        status
+        updatedAt
+        provenance {
+          sourceKind
+          sourceRef
+          runId
+          definitionVersion
+          modelVersion
+          observedAt
+          ingestedAt
+          identity {
+            type
+            value
+          }
+        }
+      }
+      merges {
+        at
+        kind
+        rule
+        fromProfileId
+        intoProfileId
+        cause {
+          kind
+          ref
+        }
+        identities {
+          type
+          value
+        }
+      }
+    }
+  }
+`);
+
+export const TraitHistoryQuery = graphql(`
+  query TraitHistory($identity: IdentityInput!, $asOf: DateTime, $trait: String!, $limit: Int!) {
+    profile(identity: $identity, asOf: $asOf) {
+      id
+      history(trait: $trait, limit: $limit) {
+        value
+        validFrom
+        validTo
+        provenance {
+          sourceKind
+          runId
+          definitionVersion
+          modelVersion
+        }
+      }
+    }
+  }
+`);

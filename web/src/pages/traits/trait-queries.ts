@@ -1,0 +1,103 @@
+import { graphql } from '../../gql';
+
+export const TraitListQuery = graphql(`
+  query TraitList($admin: Boolean!) {
+    traitDefinitions {
+      name
+      type
+      description
+      owner
+      pii
+      sourceKind
+      freshness
+      freshnessSeconds
+      version
+      lastRun @include(if: $admin) {
+        id
+        status
+        startedAt
+        finishedAt
+        counts {
+          read
+          changed
+          unchanged
+          rejected
+        }
+      }
+    }
+  }
+`);
+
+export const TraitDetailQuery = graphql(`
+  query TraitDetail($name: String!, $admin: Boolean!) {
+    traitDefinition(name: $name) {
+      name
+      type
+      description
+      owner
+      pii
+      exposure
+      freshness
+      freshnessSeconds
+      column
+      values
+      sourceKind
+      source
+      origin
+      version
+      schemaVersion
+      retired
+      updatedAt
+      dbtModel {
+        model
+        uniqueId
+        relation
+        checksum
+        dependsOn
+        importedAt
+      }
+      notebook {
+        path
+        schedule
+        modelVersion
+        runId
+        rows
+        recordedAt
+        notebookSha256
+      }
+      lastRun @include(if: $admin) {
+        id
+        status
+        source
+        startedAt
+        finishedAt
+        durationMs
+        error
+        counts {
+          read
+          changed
+          unchanged
+          rejected
+        }
+      }
+      versions {
+        version
+        schemaVersion
+        change
+        reasons
+        createdAt
+      }
+      distribution {
+        values
+        sampled
+        other
+        buckets {
+          value
+          from
+          to
+          count
+        }
+      }
+    }
+  }
+`);
