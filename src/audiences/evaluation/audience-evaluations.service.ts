@@ -2,6 +2,7 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bullmq';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { reconcileSchedules, ScheduleChanges, WantedSchedule } from '../../queue/job-schedules';
 import { cronProblem } from '../../trait-definitions/rules/cron';
 import { dependenciesOf } from '../rule/rule-walk';
 import { AudienceDirectory } from '../storage/audience-directory.service';
@@ -52,40 +53,25 @@ export class AudienceEvaluations {
     return this.enqueue(audience.id, 'manual');
   }
 
-  async syncSchedules(): Promise<{ scheduled: number; removed: number }> {
-    const wanted = new Map<string, { id: string; pattern: string }>();
+  async syncSchedules(): Promise<ScheduleChanges> {
+    const wanted: WantedSchedule[] = [];
     for (const a of await this.directory.active()) {
       const pattern = scheduleOf(a);
-      if (pattern && !cronProblem(pattern))
-        wanted.set(`${SCHEDULER_PREFIX}${a.id}`, { id: a.id, pattern });
+      if (!pattern || cronProblem(pattern)) continue;
+      wanted.push({
+        id: `${SCHEDULER_PREFIX}${a.id}`,
+        pattern,
+        name: EVALUATE_JOB,
+        data: { audienceId: a.id, trigger: 'schedule' } satisfies EvaluateAudienceJob,
+        opts: EVALUATE_JOB_OPTS,
+      });
     }
-    let changed = 0;
-    for (const [key, s] of wanted) {
-      const current = await this.queue.getJobScheduler(key);
-      if (current?.pattern === s.pattern) continue;
-      changed += 1;
-      await this.queue.upsertJobScheduler(
-        key,
-        { pattern: s.pattern, tz: 'UTC' },
-        {
-          name: EVALUATE_JOB,
-          data: { audienceId: s.id, trigger: 'schedule' } satisfies EvaluateAudienceJob,
-          opts: EVALUATE_JOB_OPTS,
-        },
-      );
-    }
-    let removed = 0;
-    for (const scheduler of await this.queue.getJobSchedulers(0, -1)) {
-      const key = scheduler.id ?? scheduler.key;
-      if (key.startsWith(SCHEDULER_PREFIX) && !wanted.has(key)) {
-        await this.queue.removeJobScheduler(key);
-        removed += 1;
-      }
-    }
-    if (changed + removed > 0)
+    const changes = await reconcileSchedules(this.queue, SCHEDULER_PREFIX, wanted);
+    if (changes.changed + changes.removed > 0) {
       this.logger.log(
-        `audience schedules: ${wanted.size} scheduled (${changed} new or changed), ${removed} removed`,
+        `audience schedules: ${changes.scheduled} scheduled (${changes.changed} new or changed), ${changes.removed} removed`,
       );
-    return { scheduled: wanted.size, removed };
+    }
+    return changes;
   }
 }

@@ -8,6 +8,7 @@ import {
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { runsWorkers } from '../../queue/queue.module';
+import { startScheduledWorker } from '../../queue/scheduled-worker';
 import { AudienceEvaluationProcessor } from './audience-evaluation.processor';
 import { AudienceEvaluations } from './audience-evaluations.service';
 import { SCHEDULE_SYNC_MS } from './audiences.queue';
@@ -17,7 +18,7 @@ import { SCHEDULE_SYNC_MS } from './audiences.queue';
 @Injectable()
 export class AudienceWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AudienceWorker.name);
-  private timer: NodeJS.Timeout | undefined;
+  private stop: (() => void) | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -27,18 +28,16 @@ export class AudienceWorker implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!runsWorkers(this.config)) return;
-    await this.evaluations.syncSchedules();
-    this.timer = setInterval(() => {
-      this.evaluations
-        .syncSchedules()
-        .catch((err: Error) => this.logger.error(`audience schedule sync failed: ${err.name}`));
-    }, SCHEDULE_SYNC_MS);
-    this.processor.worker
-      .run()
-      .catch((err: Error) => this.logger.error(`audience worker stopped: ${err.name}`));
+    this.stop = await startScheduledWorker({
+      name: 'audience',
+      logger: this.logger,
+      sync: () => this.evaluations.syncSchedules(),
+      worker: this.processor.worker,
+      everyMs: SCHEDULE_SYNC_MS,
+    });
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 }

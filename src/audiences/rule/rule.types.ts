@@ -2,26 +2,7 @@
 // identity, audience, event and funnel conditions. The JSON Schema of this shape is
 // rule.schema.ts; the SQL compiler and the in-memory evaluator give it the same meaning.
 
-export const TRAIT_OPS = [
-  'eq',
-  'ne',
-  'gt',
-  'gte',
-  'lt',
-  'lte',
-  'between',
-  'in',
-  'contains',
-  'starts_with',
-  'exists',
-  'missing',
-  'before',
-  'after',
-  'within_last',
-  'more_than_ago',
-] as const;
-export type TraitOp = (typeof TRAIT_OPS)[number];
-
+// Ops that compare a value with an operand: event properties take these.
 export const PROPERTY_OPS = [
   'eq',
   'ne',
@@ -37,6 +18,16 @@ export const PROPERTY_OPS = [
   'missing',
 ] as const;
 export type PropertyOp = (typeof PROPERTY_OPS)[number];
+
+// Traits take those and the timestamp ops.
+export const TRAIT_OPS = [
+  ...PROPERTY_OPS,
+  'before',
+  'after',
+  'within_last',
+  'more_than_ago',
+] as const;
+export type TraitOp = (typeof TRAIT_OPS)[number];
 
 export const PRESENCE_OPS = ['exists', 'missing'] as const;
 export type PresenceOp = (typeof PRESENCE_OPS)[number];
