@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { AudiencesModule } from './audiences/audiences.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { EventsModule } from './events/events.module';
 import { ExplainModule } from './explain/explain.module';
@@ -56,6 +57,7 @@ export class AppModule {
         EventsModule,
         DbtModule,
         NotebookModule,
+        AudiencesModule,
         UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

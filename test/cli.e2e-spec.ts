@@ -202,7 +202,8 @@ describe('traitbase defs plan/apply and keys (test schema)', () => {
       scopes: ['profile:read', 'ingest'],
     });
     const [row] = await ds.query<{ secret_hash: string }[]>('SELECT secret_hash FROM api_key');
-    expect(row.secret_hash).not.toContain(key.split('_')[2]);
+    // The secret is everything after tb_<prefix>_ (it may itself contain '_').
+    expect(row.secret_hash).not.toContain(key.slice('tb_'.length + 10 + 1));
 
     const listed = await cli(['keys', 'list', '--json'], env);
     const rows = JSON.parse(listed.stdout) as Record<string, unknown>[];

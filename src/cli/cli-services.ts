@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { ApiKeysService } from '../api-keys/api-keys.service';
+import { audienceUsageFromDatabase } from '../audiences/storage/audience-trait-usage';
 import type { AppConfig } from '../config/configuration';
 import { TraitDefinitionEntity } from '../trait-definitions/trait-definition.entity';
 import { TraitDefinitionsService } from '../trait-definitions/trait-definitions.service';
@@ -11,7 +12,9 @@ import { TraitUsageRegistry } from '../trait-definitions/trait-usage.registry';
 // booting Nest. Features that report trait usage register their lookup here too.
 export function definitionsService(dataSource: DataSource): TraitDefinitionsService {
   const registry = new TraitRegistry(dataSource.getRepository(TraitDefinitionEntity));
-  return new TraitDefinitionsService(dataSource, registry, new TraitUsageRegistry());
+  const usage = new TraitUsageRegistry();
+  usage.register(audienceUsageFromDatabase(dataSource));
+  return new TraitDefinitionsService(dataSource, registry, usage);
 }
 
 export function apiKeysService(dataSource: DataSource, config: AppConfig): ApiKeysService {

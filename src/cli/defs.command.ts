@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { formatIssue } from '../trait-definitions/yaml/definition-issue';
+import { checkedAudienceFiles } from '../audiences/yaml/audience-files.check';
+import { compareIssues, formatIssue } from '../trait-definitions/yaml/definition-issue';
 import {
   displayPath,
   loadDefinitionsDir,
@@ -17,17 +18,22 @@ function definitionsDir(positional: string | undefined): string {
   return process.env.TRAIT_DEFINITIONS_DIR || './trait-definitions';
 }
 
-// Loads and checks a folder; prints problems and returns undefined when it is not valid.
-async function loadValid(dir: string): Promise<LoadedDefinitions | undefined> {
+// Loads and checks a folder (trait definitions and audiences/); prints problems and returns
+// undefined when it is not valid.
+async function loadValid(
+  dir: string,
+): Promise<(LoadedDefinitions & { audiences: number }) | undefined> {
   const loaded = await loadDefinitionsDir(dir);
   if (!loaded.exists) {
     io.err(`${displayPath(loaded.dir)}: no such folder`);
     return undefined;
   }
-  if (loaded.issues.length === 0) return loaded;
-  loaded.issues.forEach((issue) => io.err(formatIssue(issue)));
-  const files = new Set(loaded.issues.map((i) => i.file)).size;
-  io.err(`${loaded.issues.length} problem(s) in ${files} file(s)`);
+  const audiences = await checkedAudienceFiles(loaded.dir, loaded.specs);
+  const issues = [...loaded.issues, ...audiences.issues].sort(compareIssues);
+  if (issues.length === 0) return { ...loaded, audiences: audiences.count };
+  issues.forEach((issue) => io.err(formatIssue(issue)));
+  const files = new Set(issues.map((i) => i.file)).size;
+  io.err(`${issues.length} problem(s) in ${files} file(s)`);
   return undefined;
 }
 
@@ -36,7 +42,8 @@ export async function defsValidate(argv: readonly string[]): Promise<number> {
   const loaded = await loadValid(definitionsDir(args.positionals[0]));
   if (!loaded) return 1;
   io.out(
-    `${displayPath(loaded.dir)}: ${loaded.specs.length} trait definition(s) in ${loaded.files.length} file(s), all valid`,
+    `${displayPath(loaded.dir)}: ${loaded.specs.length} trait definition(s) in ${loaded.files.length} file(s)` +
+      `${loaded.audiences > 0 ? `, ${loaded.audiences} audience(s)` : ''}, all valid`,
   );
   return 0;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
+import { AUDIENCE_ENTITIES } from '../audiences/storage';
 import { EVENTS_ENTITIES } from '../events/events.entities';
 import { ChangeFeedEntity } from '../feed/change-feed.entity';
 import { FeedConsumerEntity } from '../feed/feed-consumer.entity';
@@ -32,6 +33,7 @@ export const ENTITIES = [
   PredictionBatchEntity,
   ChangeFeedEntity,
   FeedConsumerEntity,
+  ...AUDIENCE_ENTITIES,
 ];
 
 // The one set of options used by the app, the migration runner, the CLI and the typeorm CLI.

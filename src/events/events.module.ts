@@ -4,6 +4,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import type { FastifyInstance } from 'fastify';
 import { ApiKeysModule } from '../api-keys/api-keys.module';
+import { FeedModule } from '../feed/feed.module';
 import { IdentityModule } from '../identity/identity.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../traits/traits.module';
@@ -33,6 +34,7 @@ import { ShardSignaller } from './processing/shard-signaller.service';
     TypeOrmModule.forFeature([InvalidEventEntity]),
     BullModule.registerQueue(...EVENT_SHARD_QUEUES.map((name) => ({ name }))),
     ApiKeysModule,
+    FeedModule,
     IdentityModule,
     TraitDefinitionsModule,
     TraitsModule,

@@ -3,6 +3,7 @@ import { CurrentPrincipal } from '../api-keys/current-principal.decorator';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import type { Principal } from '../api-keys/scopes';
 import type { HistoricalRef } from '../profiles/profile-ref';
+import { AUDIENCE_PREFIX } from '../trait-definitions/rules/reserved-names';
 import { ProfileModel } from '../profiles/profile.model';
 import { ExplainChangesService } from './explain-changes.service';
 import { ExplainArgs, ExplainPageArgs } from './explain.args';
@@ -49,10 +50,16 @@ export class ExplainResolver {
   }
 
   @ResolveField(() => [AudienceMembershipModel], {
-    description: 'Audience memberships then (empty until audiences exist)',
+    description: 'Audiences the profile was a member of then, as known then (its audience: traits)',
   })
-  memberships(): AudienceMembershipModel[] {
-    return [];
+  async memberships(
+    @Parent() e: Explanation,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<AudienceMembershipModel[]> {
+    const values = await this.explainer.values(principal, e);
+    return values
+      .filter((v) => v.trait.name.startsWith(AUDIENCE_PREFIX) && v.trait.value === true)
+      .map((v) => ({ audience: v.trait.name.slice(AUDIENCE_PREFIX.length), since: v.trait.updatedAt }));
   }
 
   @ResolveField(() => ExplainChangePageModel, {

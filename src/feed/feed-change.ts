@@ -2,7 +2,9 @@
 // `trait` and `audience` changes move a current value (an audience membership is the boolean
 // trait `audience:<slug>`); `correction` is a late observation placed into history without
 // moving the current value; `identity` is an identity added to a profile; `merge` and `unmerge`
-// say which profiles were joined or split; `erase` says a profile was erased.
+// say which profiles were joined or split; `erase` says a profile was erased; `event` is an event
+// stored for the profile (name: the event name), which changes no value but what audiences over
+// event history see.
 export const FEED_KINDS = [
   'trait',
   'audience',
@@ -11,6 +13,7 @@ export const FEED_KINDS = [
   'merge',
   'unmerge',
   'erase',
+  'event',
 ] as const;
 export type FeedKind = (typeof FEED_KINDS)[number];
 

@@ -19,3 +19,12 @@ WHERE r.profile_id = $1 AND r.trait_id = $2
   AND ($4::timestamptz IS NULL OR (r.valid_from, r.id) < ($4::timestamptz, $5::bigint))
 ORDER BY r.valid_from DESC, r.id DESC
 LIMIT $3`;
+
+// Values in force at $2 on today's timelines of these profiles (the revision whose
+// [valid_from, valid_to) contains it): what audience previews as of a past time evaluate against.
+// A read of the past as it was served is TraitTimeline's (docs/time-travel.md).
+export const VALUES_IN_FORCE = `
+SELECT DISTINCT ON (r.profile_id, r.trait_id) ${REVISION_COLUMNS}, r.valid_from AS last_observed_at
+FROM trait_revision r
+WHERE r.profile_id = ANY($1::uuid[]) AND r.valid_from <= $2 AND (r.valid_to IS NULL OR r.valid_to > $2)
+ORDER BY r.profile_id, r.trait_id, r.valid_from DESC, r.id DESC`;

@@ -16,6 +16,12 @@ export class TraitReader {
     return rows.map(toStoredValue);
   }
 
+  // Values in force at `at` on today's timelines (audience previews of a past moment).
+  async valuesInForce(profileIds: readonly string[], at: Date): Promise<StoredValue[]> {
+    const rows: StoredValueRow[] = await this.db.query(SQL.VALUES_IN_FORCE, [profileIds, at]);
+    return rows.map(toStoredValue);
+  }
+
   // Today's history of one trait, newest first, after the cursor of the previous page's last revision.
   async history(profileId: string, traitId: number, limit: number, after: Keyset | null): Promise<TimelineRow[]> {
     const rows: (StoredValueRow & { revision_id: string; sort_at: string })[] = await this.db.query(SQL.HISTORY, [

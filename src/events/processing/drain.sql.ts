@@ -1,3 +1,5 @@
+import { FEED_SYSTEM_COLUMNS, FEED_SYSTEM_VALUES } from '../../feed/feed.sql';
+
 // Set-based SQL of the shard workers. Messages are read in inbox order; what the workers store
 // is built from the inbox rows in SQL, Node only adds what it resolved (profile, identity, time).
 
@@ -18,19 +20,45 @@ export const CURRENT_PROFILES = `
 SELECT i.type, i.value, i.profile_id FROM identity i
 JOIN unnest($1::text[], $2::text[]) AS t(type, value) ON i.type = t.type AND i.value = t.value`;
 
+// The batch's profiles, share-locked in id order before their events are recorded on the change
+// feed: the trait write path locks them for update, so feed positions of one profile still
+// increase in commit order (docs/change-feed.md).
+export const LOCK_PROFILES_SHARED = `
+SELECT 1 FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`;
+
+// Each event stored is also a change on the feed (kind 'event', name the event name), in the same
+// statement, so incremental audience evaluation sees event history change. Re-runs insert nothing
+// (ON CONFLICT) and so record nothing. The profile's revision is not bumped: no value changed.
 // $1 inbox ids, $2 event times, $3 profile ids, $4 identity types, $5 identity values
 export const INSERT_EVENTS = `
-INSERT INTO events (timestamp, inbox_id, source_id, message_id, type, event, profile_id, identity_type,
-                    identity_value, user_id, anonymous_id, group_id, previous_id, properties, context,
-                    schema_version, received_at)
-SELECT x.ts, i.id, i.source_id, i.message_id, i.type, i.event, x.profile_id, x.id_type, x.id_value,
-       i.payload->>'userId', i.payload->>'anonymousId', i.payload->>'groupId', i.payload->>'previousId',
-       coalesce(CASE WHEN i.type IN ('identify', 'group') THEN i.payload->'traits' ELSE i.payload->'properties' END, '{}'),
-       coalesce(i.payload->'context', '{}'), i.schema_version, i.received_at
-FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[])
-     AS x(inbox_id, ts, profile_id, id_type, id_value)
-JOIN event_inbox i ON i.id = x.inbox_id
-ON CONFLICT DO NOTHING`;
+WITH ins AS (
+  INSERT INTO events (timestamp, inbox_id, source_id, message_id, type, event, profile_id, identity_type,
+                      identity_value, user_id, anonymous_id, group_id, previous_id, properties, context,
+                      schema_version, received_at)
+  SELECT x.ts, i.id, i.source_id, i.message_id, i.type, i.event, x.profile_id, x.id_type, x.id_value,
+         i.payload->>'userId', i.payload->>'anonymousId', i.payload->>'groupId', i.payload->>'previousId',
+         coalesce(CASE WHEN i.type IN ('identify', 'group') THEN i.payload->'traits' ELSE i.payload->'properties' END, '{}'),
+         coalesce(i.payload->'context', '{}'), i.schema_version, i.received_at
+  FROM unnest($1::bigint[], $2::timestamptz[], $3::uuid[], $4::text[], $5::text[])
+       AS x(inbox_id, ts, profile_id, id_type, id_value)
+  JOIN event_inbox i ON i.id = x.inbox_id
+  ON CONFLICT DO NOTHING
+  RETURNING profile_id, timestamp, inbox_id, type, event, message_id
+),
+fed AS (
+  INSERT INTO change_feed (profile_id, revision, kind, name, before, after, provenance, ${FEED_SYSTEM_COLUMNS})
+  SELECT f.profile_id, f.revision, 'event', f.event, NULL, f.after, f.provenance, ${FEED_SYSTEM_VALUES}
+  FROM (
+    SELECT ins.profile_id, p.revision, ins.event,
+           jsonb_build_object('type', ins.type, 'timestamp', ins.timestamp) AS after,
+           jsonb_build_object('sourceKind', 'event', 'sourceRef', jsonb_build_object('messageId', ins.message_id),
+                              'runId', NULL, 'observedAt', ins.timestamp) AS provenance
+    FROM ins JOIN profile p ON p.id = ins.profile_id
+    ORDER BY ins.profile_id, ins.timestamp, ins.inbox_id
+  ) f
+  RETURNING 1
+)
+SELECT count(*)::int AS recorded FROM fed`;
 
 export const MARK_PROCESSED = `
 UPDATE event_inbox SET state = 'processed', processed_at = now() WHERE id = ANY($1::bigint[]) AND state = 'received'`;

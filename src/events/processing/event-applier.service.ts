@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { inTransaction } from '../../database/transaction';
+import { FeedPublisher } from '../../feed/feed-publisher.service';
+import { recordedChanges } from '../../feed/feed-recorder';
 import { IdentityService } from '../../identity/identity.service';
 import { IdentityResolver } from '../../identity/resolve/identity-resolver.service';
 import { eventsProcessed } from '../event-metrics';
@@ -38,6 +41,7 @@ export class EventApplier {
     private readonly plans: TrackingPlanService,
     private readonly identities: IdentityResolver,
     private readonly identityLookup: IdentityService,
+    private readonly feed: FeedPublisher,
   ) {}
 
   // At most MAX_BATCHES_PER_JOB batches; `more` says the shard still has rows (the job then
@@ -115,23 +119,26 @@ export class EventApplier {
     });
     await this.withCurrentProfiles(ok);
     await this.traitWrites.write(ok, map);
-    await this.dataSource.transaction(async (em) => {
-      await em.query(SQL.INSERT_EVENTS, [
+    const pending = await inTransaction(this.dataSource, async (client) => {
+      await client.query(SQL.LOCK_PROFILES_SHARED, [[...new Set(ok.map((m) => m.profileId))]]);
+      const { rows } = await client.query<{ recorded: number }>(SQL.INSERT_EVENTS, [
         ok.map((m) => m.row.id),
         ok.map((m) => m.time),
         ok.map((m) => m.profileId),
         ok.map((m) => m.identity.type),
         ok.map((m) => m.identity.value),
       ]);
-      await em.query(SQL.MARK_PROCESSED, [ok.map((m) => m.row.id)]);
+      await client.query(SQL.MARK_PROCESSED, [ok.map((m) => m.row.id)]);
       if (poison.length > 0) {
-        await em.query(SQL.MARK_FAILED, [poison.map((p) => p.id), poison.map((p) => p.reason)]);
+        await client.query(SQL.MARK_FAILED, [poison.map((p) => p.id), poison.map((p) => p.reason)]);
       }
       const rates = this.rates(ok);
       if (rates.keys.length > 0) {
-        await em.query(SQL.ADD_RATES, [rates.keys, rates.minutes, rates.counts, shard]);
+        await client.query(SQL.ADD_RATES, [rates.keys, rates.minutes, rates.counts, shard]);
       }
+      return recordedChanges(client, rows[0].recorded);
     });
+    this.feed.announce(pending);
     eventsProcessed.inc({ outcome: 'processed' }, ok.length);
     if (poison.length > 0) eventsProcessed.inc({ outcome: 'failed' }, poison.length);
     return { processed: ok.length, failed: poison.length, more: false };

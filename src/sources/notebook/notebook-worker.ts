@@ -8,6 +8,7 @@ import {
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { runsWorkers } from '../../queue/queue.module';
+import { startScheduledWorker } from '../../queue/scheduled-worker';
 import { NotebookSchedules } from './notebook-schedules.service';
 import { NotebookProcessor } from './notebook.processor';
 import { SYNC_EVERY_MS } from './notebook.queue';
@@ -18,7 +19,7 @@ import { SYNC_EVERY_MS } from './notebook.queue';
 @Injectable()
 export class NotebookWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(NotebookWorker.name);
-  private timer: NodeJS.Timeout | undefined;
+  private stop: (() => void) | undefined;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -28,18 +29,16 @@ export class NotebookWorker implements OnApplicationBootstrap, OnApplicationShut
 
   async onApplicationBootstrap(): Promise<void> {
     if (!runsWorkers(this.config)) return;
-    await this.schedules.sync();
-    this.timer = setInterval(() => {
-      this.schedules
-        .sync()
-        .catch((err: unknown) => this.logger.error('notebook schedule sync failed', err as Error));
-    }, SYNC_EVERY_MS);
-    this.processor.worker
-      .run()
-      .catch((err: unknown) => this.logger.error('notebook worker stopped', err as Error));
+    this.stop = await startScheduledWorker({
+      name: 'notebook',
+      logger: this.logger,
+      sync: () => this.schedules.sync(),
+      worker: this.processor.worker,
+      everyMs: SYNC_EVERY_MS,
+    });
   }
 
   onApplicationShutdown(): void {
-    clearInterval(this.timer);
+    this.stop?.();
   }
 }

@@ -1,0 +1,34 @@
+import { Injectable } from '@nestjs/common';
+import { AUDIENCE_PREFIX } from '../../trait-definitions/rules/reserved-names';
+import { AudienceDirectory } from '../storage/audience-directory.service';
+import { AUDIENCE_SOURCE_KIND } from '../storage/membership-trait';
+import { AudienceEvaluations } from './audience-evaluations.service';
+
+// Audiences as a runnable kind of source, for `traitbase run <audience>` / triggerRun: found by
+// slug or by their trait audience:<slug>; running one queues a full evaluation. Shaped like the
+// runnable sources of the runs module (kind, find, refOfTrait, trigger) so it can be registered
+// there as it is.
+@Injectable()
+export class AudienceRunnable {
+  readonly kind = AUDIENCE_SOURCE_KIND;
+
+  constructor(
+    private readonly directory: AudienceDirectory,
+    private readonly evaluations: AudienceEvaluations,
+  ) {}
+
+  async find(ref: string): Promise<string | undefined> {
+    const slug = ref.startsWith(AUDIENCE_PREFIX) ? ref.slice(AUDIENCE_PREFIX.length) : ref;
+    const a = (await this.directory.bySlugMap()).get(slug);
+    return a && !a.archivedAt ? a.slug : undefined;
+  }
+
+  refOfTrait(source: { audience?: unknown }): string | undefined {
+    return typeof source.audience === 'string' ? source.audience : undefined;
+  }
+
+  // Queues a full evaluation; the job id.
+  trigger(slug: string): Promise<string> {
+    return this.evaluations.runNow(slug);
+  }
+}
