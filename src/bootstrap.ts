@@ -1,18 +1,26 @@
-import { LogLevel, ValidationPipe } from '@nestjs/common';
+import { Logger, LoggerService, LogLevel, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { validationErrorFactory } from './common/errors/validation-errors';
 import type { AppConfig } from './config/configuration';
+import { requestContext, requestId } from './logging/request-context';
 import { httpRequests } from './metrics/metrics';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-// Builds the Nest application (used by main.ts and by the e2e tests).
-export async function createApp(config: AppConfig, logLevel: LogLevel = 'log'): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024 });
+const httpLog = new Logger('HTTP');
+
+// Builds the Nest application (used by main.ts and by the e2e tests). `logger`: the JSON logger in
+// production (main.ts); Nest's own text logger otherwise.
+export async function createApp(
+  config: AppConfig,
+  logLevel: LogLevel = 'log',
+  logger?: LoggerService,
+): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, genReqId: requestId });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    logger: LEVELS.slice(0, LEVELS.indexOf(logLevel) + 1),
+    logger: logger ?? LEVELS.slice(0, LEVELS.indexOf(logLevel) + 1),
     bufferLogs: false,
   });
   app.useGlobalPipes(
@@ -24,9 +32,21 @@ export async function createApp(config: AppConfig, logLevel: LogLevel = 'log'): 
     }),
   );
   const fastify = app.getHttpAdapter().getInstance();
+  // Every log line of a request carries its id, which the response returns as X-Request-Id.
+  fastify.addHook('onRequest', (req, reply, done) => {
+    void reply.header('x-request-id', req.id);
+    requestContext.run(req.id, done);
+  });
   fastify.addHook('onResponse', (req, reply, done) => {
+    httpLog.debug(
+      `${req.method} ${req.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`,
+    );
     httpRequests.observe(
-      { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) },
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? 'unmatched',
+        status: String(reply.statusCode),
+      },
       reply.elapsedTime / 1000,
     );
     done();

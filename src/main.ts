@@ -4,6 +4,7 @@ import { ConfigError } from './config/env.validation';
 import { loadEnv } from './config/load-env';
 import { startEmbeddedPostgres } from './database/embedded-postgres';
 import { runMigrations } from './database/migrate';
+import { JsonLogger, logFormat } from './logging/json-logger';
 import { redisAnswers } from './redis/redis-check';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -13,7 +14,11 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 async function main(): Promise<void> {
   const logger = new Logger('Traitbase');
   const env = loadEnv();
-  Logger.overrideLogger(LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1));
+  const json =
+    logFormat({ ...process.env, LOG_FORMAT: env.LOG_FORMAT }) === 'json'
+      ? new JsonLogger(env.LOG_LEVEL)
+      : undefined;
+  Logger.overrideLogger(json ?? LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1));
   if (!(await redisAnswers(env.REDIS_URL))) {
     process.stderr.write(
       `Redis does not answer at ${redactUrl(env.REDIS_URL)}: start one with \`docker compose up -d redis\` ` +
@@ -37,13 +42,28 @@ async function main(): Promise<void> {
   if (applied.length > 0) logger.log(`applied ${applied.length} migration(s)`);
   // Loaded only now, so a bad environment or a missing Redis is reported without the app's load time.
   const { createApp } = await import('./bootstrap');
-  const app = await createApp(config, env.LOG_LEVEL);
+  const app = await createApp(config, env.LOG_LEVEL, json);
   await app.listen({ port: config.port, host: '0.0.0.0' }).catch((err: NodeJS.ErrnoException) => {
     throw err.code === 'EADDRINUSE'
       ? new ConfigError(`PORT: ${config.port} is already in use; set PORT to a free port`)
       : err;
   });
   logger.log(`listening on http://localhost:${config.port} (role ${config.role})`);
+  exitIfShutdownHangs(logger);
+}
+
+// Nest closes the app on SIGTERM/SIGINT; a close that hangs (a worker waiting for a Redis that is
+// gone) must not keep the process, and its port, forever.
+const SHUTDOWN_DEADLINE_MS = 10_000;
+function exitIfShutdownHangs(logger: Logger): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      setTimeout(() => {
+        logger.error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000}s: exiting`);
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+    });
+  }
 }
 
 // The first connection to DATABASE_URL fails for reasons the user fixes: say which, in one line.

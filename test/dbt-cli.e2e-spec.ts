@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { dbtFixture } from './fixtures/dbt-fixtures';
 import { createWarehouse, waitForRun, Warehouse } from './utils/dbt-helpers';
 import { TEST_REDIS_URL } from './utils/env';
@@ -121,6 +122,46 @@ describe('traitbase dbt import | notify | sync', () => {
     expect((await cli(['dbt', 'import'])).code).toBe(2);
   });
 
+  it('dbt import refuses a model that a YAML file also declares differently, naming both (exit 1)', async () => {
+    await insertTraitDefinitions(t.db.url, t.db.schema, [
+      traitSpec({
+        name: 'yaml_order_total',
+        type: 'number',
+        source: {
+          kind: 'dbt',
+          file: 'customers.yaml',
+          model: 'customers', // by name: the manifest resolves it
+          relation: `${wh.schema}.customers`,
+          identities: [{ column: 'customer_id', type: 'user_id' }],
+          cursor: 'customer_lifetime_value',
+        },
+      }),
+    ]);
+    const before = await count(t, 'SELECT count(*) AS n FROM trait_definition_version');
+    const m = dbtFixture<Json>('jaffle_shop.manifest.json');
+    m.nodes[MODEL].config.meta = {
+      traitbase: {
+        relation: `${wh.schema}.customers`,
+        identities: [{ column: 'customer_id', type: 'user_id' }],
+        cursor: 'updated_at',
+      },
+    };
+    m.nodes[MODEL].columns.number_of_orders.meta.traitbase = {
+      trait: 'order_count',
+      type: 'number',
+    };
+    try {
+      const res = await cli(['dbt', 'import', await writeJson('overlap.json', m)]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toContain(
+        `model ${MODEL} is declared differently in customers.yaml (trait yaml_order_total) and in the manifest at nodes["${MODEL}"].meta.traitbase: cursor\n`,
+      );
+      expect(await count(t, 'SELECT count(*) AS n FROM trait_definition_version')).toBe(before);
+    } finally {
+      await q(`UPDATE trait_definition SET retired_at = now() WHERE name = 'yaml_order_total'`, []);
+    }
+  });
+
   it('dbt notify with the fixture run_results syncs the model (worker of the running server)', async () => {
     const started = new Date();
     const path = await writeJson('run_results.json', dbtFixture('jaffle_shop.run_results.json'));
@@ -182,5 +223,22 @@ describe('traitbase dbt import | notify | sync', () => {
     expect(unknown.stderr).toContain(
       'model: no active dbt trait definition reads model.nope.nothing',
     );
+  });
+
+  it('run <trait> --wait shows progress and prints the finished run; unknown sources exit 1', async () => {
+    const res = await cli(['run', 'order_count', '--wait', '--timeout', '2m']);
+    expect(res.code).toBe(0);
+    expect(res.stderr).toMatch(new RegExp(`^queued dbt ${MODEL} \\(job `));
+    expect(res.stdout).toMatch(
+      new RegExp(
+        `^dbt ${MODEL}: succeeded in [0-9.]+s \\(run [0-9a-f-]+\\): \\d+ read, 0 changed, \\d+ unchanged, 0 rejected\\n$`,
+      ),
+    );
+    const byName = await cli(['run', 'customers', '--json']);
+    expect(byName).toMatchObject({ code: 0, stdout: '' });
+    const unknown = await cli(['run', 'nothing_here']);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('source: nothing_here is no dbt, notebook, audience source');
+    expect((await cli(['run', 'customers', '--wait', '--timeout', 'soon'])).code).toBe(2);
   });
 });

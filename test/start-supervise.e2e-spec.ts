@@ -49,6 +49,19 @@ describe('the npm start supervisor', () => {
     const server = Number(readFileSync(join(dir, 'ready'), 'utf8'));
     await waitFor('the server to exit', () => !alive(server), SOON);
   });
+
+  it('stops the server when npm start’s whole process group is sent SIGKILL', async () => {
+    // Detached: the stand-in for `npm start` leads a group of its own, as a terminal's job does.
+    const start = spawn(process.execPath, [join(dir, 'start.js')], {
+      stdio: 'ignore',
+      detached: true,
+    });
+    await waitFor('the server to start', () => existsSync(join(dir, 'ready')), FAST);
+    process.kill(-start.pid!, 'SIGKILL');
+    await waitFor('the server to get SIGTERM', () => existsSync(join(dir, 'got')), SOON);
+    const server = Number(readFileSync(join(dir, 'ready'), 'utf8'));
+    await waitFor('the server to exit', () => !alive(server), SOON);
+  });
 });
 
 function alive(pid: number): boolean {

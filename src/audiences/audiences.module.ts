@@ -1,8 +1,9 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { FeedModule } from '../feed/feed.module';
 import { ProfilesModule } from '../profiles/profiles.module';
+import { RunnableSources } from '../runs/runnable-sources';
 import { RunsModule } from '../runs/runs.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../traits/traits.module';
@@ -64,4 +65,14 @@ import { AudiencesStartup } from './yaml/audiences.startup';
   ],
   exports: [AudiencesService, AudienceEvaluations, AudienceRunnable, FullEvaluator],
 })
-export class AudiencesModule {}
+export class AudiencesModule implements OnModuleInit {
+  constructor(
+    private readonly runnables: RunnableSources,
+    private readonly runnable: AudienceRunnable,
+  ) {}
+
+  // `traitbase run <audience>` and triggerRun queue a full evaluation.
+  onModuleInit(): void {
+    this.runnables.register(this.runnable);
+  }
+}

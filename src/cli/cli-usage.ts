@@ -11,6 +11,13 @@ API keys
   keys revoke <id-or-prefix>   revoke a key (its id, or the 10 characters after tb_)
   keys list [--json]           list keys (never their secrets)
 
+Runs
+  run <source-or-trait> [--wait] [--timeout 30m] [--full-refresh] [--json]
+                               run a dbt sync or a notebook now: a model's unique_id or name, a
+                               notebook's path or name, or a trait one produces. The running
+                               server's workers do the work; --wait shows its progress and prints
+                               the run (exit 1 if it failed, or had not finished by the timeout)
+
 Database: DATABASE_URL and DATABASE_SCHEMA; when DATABASE_URL is unset, the embedded PostgreSQL
 (started if needed). Pending migrations are applied first.
 Exit codes: 0 ok, 1 invalid input or failure, 2 usage error.`;

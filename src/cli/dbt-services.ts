@@ -10,7 +10,6 @@ import { DbtModelEntity } from '../sources/dbt/entities/dbt-model.entity';
 import { DbtImportService } from '../sources/dbt/import/dbt-import.service';
 import { DbtTriggerService } from '../sources/dbt/notify/dbt-trigger.service';
 import { DbtSourcesService } from '../sources/dbt/sources/dbt-sources.service';
-import { RunRecorder } from '../sources/dbt/sync/run-recorder.service';
 import { definitionsService } from './cli-services';
 
 // The dbt services the server runs, over the CLI's DataSource (and a Queue on the server's Redis,
@@ -28,23 +27,34 @@ export interface DbtTrigger {
   close: () => Promise<void>;
 }
 
-export function dbtTrigger(dataSource: DataSource, config: AppConfig): DbtTrigger {
-  const queue = new Queue(DBT_QUEUE, {
+// A Queue on the server's Redis with the server's key prefix, so its workers pick the jobs up.
+export function cliQueue(name: string, config: AppConfig, defaultJobOptions = {}): Queue {
+  return new Queue(name, {
     connection: { url: config.redisUrl, maxRetriesPerRequest: null },
     prefix: queuePrefix(config),
-    defaultJobOptions: DBT_JOB_OPTIONS,
+    defaultJobOptions,
   });
-  const models = dataSource.getRepository(DbtModelEntity);
-  const sources = new DbtSourcesService(dataSource, models);
-  const recorder = new RunRecorder(
-    new RunsService(dataSource.getRepository(RunEntity)),
-    dataSource,
-  );
-  const service = new DbtTriggerService(
+}
+
+export interface DbtScheduling {
+  sources: DbtSourcesService;
+  scheduler: DbtSchedulerService;
+  close: () => Promise<void>;
+}
+
+export function dbtScheduling(dataSource: DataSource, config: AppConfig): DbtScheduling {
+  const queue = cliQueue(DBT_QUEUE, config, DBT_JOB_OPTIONS);
+  const sources = new DbtSourcesService(dataSource, dataSource.getRepository(DbtModelEntity));
+  return {
     sources,
-    new DbtSchedulerService(queue, sources),
-    recorder,
-    models,
-  );
-  return { service, close: () => queue.close() };
+    scheduler: new DbtSchedulerService(queue, sources),
+    close: () => queue.close(),
+  };
+}
+
+export function dbtTrigger(dataSource: DataSource, config: AppConfig): DbtTrigger {
+  const { sources, scheduler, close } = dbtScheduling(dataSource, config);
+  const runs = new RunsService(dataSource.getRepository(RunEntity), dataSource);
+  const models = dataSource.getRepository(DbtModelEntity);
+  return { service: new DbtTriggerService(sources, scheduler, runs, models), close };
 }

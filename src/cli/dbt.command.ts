@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { waitForRun } from '../runs/run-waiter';
+import { DBT_SOURCE_KIND } from '../sources/dbt/dbt.queue';
 import { planSummary } from '../trait-definitions/trait-definitions.service';
 import { parseArgs, UsageError } from './cli-args';
 import { openDatabase } from './cli-database';
@@ -89,32 +91,19 @@ export async function dbtSync(argv: readonly string[]): Promise<number> {
   const db = await openDatabase();
   const trigger = dbtTrigger(db.dataSource, db.config);
   try {
-    const startedAfter = new Date();
+    const queuedAt = new Date();
     const queued = await trigger.service.syncNow(model, args.flags.has('full-refresh'));
     io.err(`queued ${queued.source} (job ${queued.jobId})`);
     if (!args.flags.has('wait')) return 0;
-    const run = await waitForRun(db.dataSource, queued.source, startedAfter);
+    const { run } = await waitForRun(
+      db.dataSource,
+      { kind: DBT_SOURCE_KIND, ...queued, queuedAt },
+      Number.POSITIVE_INFINITY,
+    );
     io.out(JSON.stringify(run, null, 2));
-    return run.status === 'succeeded' ? 0 : 1;
+    return run?.status === 'succeeded' ? 0 : 1;
   } finally {
     await trigger.close();
     await db.close();
-  }
-}
-
-async function waitForRun(
-  dataSource: import('typeorm').DataSource,
-  source: string,
-  after: Date,
-): Promise<Record<string, unknown>> {
-  for (;;) {
-    const [run] = await dataSource.query<Record<string, unknown>[]>(
-      `SELECT id, status, error, rows_read, rows_changed, rows_unchanged, rows_rejected, high_water_mark, started_at, finished_at
-       FROM run WHERE source_kind = 'dbt' AND source = $1 AND started_at >= $2 AND status <> 'running'
-       ORDER BY started_at DESC LIMIT 1`,
-      [source, after],
-    );
-    if (run) return run;
-    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

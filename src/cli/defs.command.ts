@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { checkedAudienceFiles } from '../audiences/yaml/audience-files.check';
-import { compareIssues, formatIssue } from '../trait-definitions/yaml/definition-issue';
+import { compareIssues, formatIssue } from '../common/yaml/yaml-issue';
 import {
   displayPath,
   loadDefinitionsDir,

@@ -26,6 +26,11 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ...DBT_COMMANDS,
 };
 
+// Commands of one word: `run <source-or-trait>`.
+const SINGLE: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./run.command')).runSource,
+};
+
 function report(err: unknown): number {
   if (err instanceof UsageError) {
     io.err(`traitbase: ${err.message}\n\n${USAGE}`);
@@ -49,6 +54,8 @@ export async function run(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
+    const single = SINGLE[group];
+    if (single) return await (await single())(argv.slice(1));
     const load = COMMANDS[`${group} ${command}`];
     if (!load)
       throw new UsageError(

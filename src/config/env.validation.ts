@@ -79,6 +79,11 @@ export class EnvironmentVariables {
   })
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
 
+  // Unset: json when NODE_ENV=production or CI is set, else pretty (src/logging/json-logger.ts).
+  @IsOptional()
+  @IsIn(['json', 'pretty'], { message: 'must be json or pretty' })
+  LOG_FORMAT?: 'json' | 'pretty';
+
   @IsOptional()
   @IsInt({ message: 'must be an integer number of milliseconds from 0 to 3600000' })
   @Min(0, { message: 'must be an integer number of milliseconds from 0 to 3600000' })

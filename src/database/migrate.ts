@@ -1,18 +1,19 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions } from './data-source';
+import { withSessionLock } from './session-lock';
 
 // Arbitrary but fixed: every replica contends for the same advisory lock.
 const MIGRATION_LOCK_KEY = 7_304_112_019;
 
-async function withAdvisoryLock<T>(url: string, work: () => Promise<T>): Promise<T> {
+async function withMigrationLock<T>(url: string, work: () => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    await client.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    return await work();
+    const query = async (sql: string, params: unknown[]): Promise<unknown> =>
+      (await client.query(sql, params)).rows as unknown;
+    return (await withSessionLock(query, MIGRATION_LOCK_KEY, 'wait', work)) as T;
   } finally {
-    await client.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => undefined);
     await client.end();
   }
 }
@@ -30,7 +31,7 @@ export async function ensureSchema(url: string, schema: string): Promise<void> {
 // Applies pending migrations under a Postgres advisory lock so replicas may start together.
 export async function runMigrations(url: string, schema = 'public'): Promise<string[]> {
   await ensureSchema(url, schema);
-  return withAdvisoryLock(url, async () => {
+  return withMigrationLock(url, async () => {
     const ds = new DataSource(dataSourceOptions(url, schema));
     await ds.initialize();
     try {
@@ -43,7 +44,7 @@ export async function runMigrations(url: string, schema = 'public'): Promise<str
 }
 
 export async function revertLastMigration(url: string, schema = 'public'): Promise<void> {
-  await withAdvisoryLock(url, async () => {
+  await withMigrationLock(url, async () => {
     const ds = new DataSource(dataSourceOptions(url, schema));
     await ds.initialize();
     try {

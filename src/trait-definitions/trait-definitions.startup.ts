@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/configuration';
 import { planSummary, TraitDefinitionsService } from './trait-definitions.service';
-import { formatIssue } from './yaml/definition-issue';
+import { formatIssue } from '../common/yaml/yaml-issue';
 import { displayPath, loadDefinitionsDir } from './yaml/definitions.loader';
 
 export const YAML_ORIGIN = 'yaml';

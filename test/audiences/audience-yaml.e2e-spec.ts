@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
+import { RunnableSources } from '../../src/runs/runnable-sources';
 import { AudienceRunnable } from '../../src/audiences/evaluation/audience-runnable';
 import { AUDIENCES_QUEUE } from '../../src/audiences/evaluation/audiences.queue';
 import { AudiencesStartup } from '../../src/audiences/yaml/audiences.startup';
@@ -158,9 +159,11 @@ describe('audiences in trait-definitions/audiences/', () => {
     const runnable = t.app.get(AudienceRunnable);
     expect(await runnable.find('audience:veterans')).toBe('veterans');
     expect(await runnable.find('nope')).toBeUndefined();
-    expect(runnable.refOfTrait({ audience: 'veterans' })).toBe('veterans');
+    expect(runnable.refOfTrait({ kind: 'audience', audience: 'veterans' })).toBe('veterans');
     const before = (await fullRuns(t, 'veterans')).length;
-    expect(await runnable.trigger('veterans')).toEqual(expect.any(String));
+    // Through the registry behind `traitbase run` and triggerRun, by the audience's trait name.
+    const queued = await t.app.get(RunnableSources).trigger('audience:veterans');
+    expect(queued).toMatchObject({ kind: 'audience', source: 'veterans', jobId: expect.any(String) });
     const runs = await waitForFullRuns(t, 'veterans', before + 1);
     expect(runs.at(-1)!.metadata).toMatchObject({ trigger: 'manual' });
     expect(await membership(t, 'veterans', profileId)).toBe(true);

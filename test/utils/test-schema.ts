@@ -16,14 +16,17 @@ export async function createTestSchema(): Promise<TestSchema> {
   return {
     url: TEST_DATABASE_URL,
     schema,
-    drop: async () => {
-      const client = new Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-      } finally {
-        await client.end();
-      }
-    },
+    drop: () => dropSchema(schema),
   };
+}
+
+// Also for tests that start a server process on a schema of their own (it migrates it itself).
+export async function dropSchema(schema: string): Promise<void> {
+  const client = new Client({ connectionString: TEST_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  } finally {
+    await client.end();
+  }
 }

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { LOCK_BUSY, withAdvisoryLock } from '../../sources/notebook/advisory-lock';
+import { LOCK_BUSY, schemaLockKey, withDataSourceLock } from '../../database/session-lock';
 
 // One evaluation of an audience at a time: a full evaluation holds this lock (a session lock on
 // its own connection) from its snapshot until its last write; an incremental evaluation takes it
@@ -16,7 +16,7 @@ export async function withWaitingLock<T>(
   key: string,
   work: () => Promise<T>,
 ): Promise<T> {
-  const r = await withAdvisoryLock(db, key, 'wait', work);
+  const r = await withDataSourceLock(db, schemaLockKey(db, key), 'wait', work);
   if (r === LOCK_BUSY) throw new Error('unreachable: a waiting lock is never busy');
   return r;
 }
@@ -29,7 +29,7 @@ export function withAudienceLock<T>(
   return withWaitingLock(db, audienceLockKey(audienceId), work);
 }
 
-// The same lock, for the rest of the transaction `tx` (same key as withAdvisoryLock).
+// The same lock, for the rest of the transaction `tx` (same key as schemaLockKey).
 export async function lockAudienceInTransaction(
   tx: PoolClient,
   schema: string,

@@ -1,15 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { AUDIENCE_PREFIX } from '../../trait-definitions/rules/reserved-names';
+import type { TraitSourceSpec } from '../../trait-definitions/trait-spec';
+import type { RunnableSource } from '../../runs/runnable-sources';
 import { AudienceDirectory } from '../storage/audience-directory.service';
 import { AUDIENCE_SOURCE_KIND } from '../storage/membership-trait';
 import { AudienceEvaluations } from './audience-evaluations.service';
 
 // Audiences as a runnable kind of source, for `traitbase run <audience>` / triggerRun: found by
-// slug or by their trait audience:<slug>; running one queues a full evaluation. Shaped like the
-// runnable sources of the runs module (kind, find, refOfTrait, trigger) so it can be registered
-// there as it is.
+// slug or by their trait audience:<slug>; running one queues a full evaluation.
 @Injectable()
-export class AudienceRunnable {
+export class AudienceRunnable implements RunnableSource {
   readonly kind = AUDIENCE_SOURCE_KIND;
 
   constructor(
@@ -23,7 +23,7 @@ export class AudienceRunnable {
     return a && !a.archivedAt ? a.slug : undefined;
   }
 
-  refOfTrait(source: { audience?: unknown }): string | undefined {
+  refOfTrait(source: TraitSourceSpec): string | undefined {
     return typeof source.audience === 'string' ? source.audience : undefined;
   }
 

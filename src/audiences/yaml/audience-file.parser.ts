@@ -2,14 +2,14 @@ import Ajv from 'ajv';
 import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import { cronProblem } from '../../trait-definitions/rules/cron';
-import { schemaProblems } from '../../trait-definitions/yaml/ajv-issues';
+import { schemaProblems } from '../../common/yaml/schema-problems';
 import type { FileRef } from '../../trait-definitions/yaml/definition-file.parser';
 import {
   DefinitionIssue,
   formatPath,
   YamlPath,
-} from '../../trait-definitions/yaml/definition-issue';
-import { Position, YamlLocator } from '../../trait-definitions/yaml/yaml-locator';
+} from '../../common/yaml/yaml-issue';
+import { Position, YamlLocator } from '../../common/yaml/yaml-locator';
 import type { RuleFault } from '../rule/rule-fault';
 import { AUDIENCE_FILE_SCHEMA } from './audience-file.schema';
 

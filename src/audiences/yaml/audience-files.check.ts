@@ -1,5 +1,5 @@
 import type { TraitSpec } from '../../trait-definitions/trait-spec';
-import type { DefinitionIssue } from '../../trait-definitions/yaml/definition-issue';
+import type { DefinitionIssue } from '../../common/yaml/yaml-issue';
 import { checkAudienceFiles, folderContext, loadAudienceFiles } from './audience-files.loader';
 
 // `defs validate` for trait-definitions/audiences/: files, rules against the folder's traits,

@@ -1,7 +1,7 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { TraitSpec } from '../../trait-definitions/trait-spec';
-import { compareIssues, DefinitionIssue } from '../../trait-definitions/yaml/definition-issue';
+import { compareIssues, DefinitionIssue } from '../../common/yaml/yaml-issue';
 import { displayPath } from '../../trait-definitions/yaml/definitions.loader';
 import { folderCycleFaults } from '../rule/audience-cycles';
 import type { RuleContext } from '../rule/rule-semantics';

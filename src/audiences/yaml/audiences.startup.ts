@@ -3,7 +3,7 @@ import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { InvalidDefinitionsError } from '../../trait-definitions/trait-definitions.startup';
-import { compareIssues, formatIssue } from '../../trait-definitions/yaml/definition-issue';
+import { compareIssues, formatIssue } from '../../common/yaml/yaml-issue';
 import { RuleChecker } from '../rule/rule-checker.service';
 import { audiencesRead } from '../rule/rule-references';
 import type { Rule } from '../rule/rule.types';

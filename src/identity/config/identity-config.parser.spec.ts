@@ -1,5 +1,5 @@
 import { RESERVED_TRAIT_NAMES } from '../../trait-definitions/rules/reserved-names';
-import { formatIssue } from '../../trait-definitions/yaml/definition-issue';
+import { formatIssue } from '../../common/yaml/yaml-issue';
 import { normalizeIdentity } from '../identity-normalizer';
 import { parseIdentityConfig } from './identity-config.parser';
 import { DEFAULT_IDENTITY_RULES, isBlocked, limitOf, ruleOf } from './identity-rules';

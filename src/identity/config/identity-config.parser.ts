@@ -1,13 +1,13 @@
 import Ajv from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
-import { schemaProblems } from '../../trait-definitions/yaml/ajv-issues';
+import { schemaProblems } from '../../common/yaml/schema-problems';
 import {
   compareIssues,
   DefinitionIssue,
   formatPath,
   YamlPath,
-} from '../../trait-definitions/yaml/definition-issue';
-import { YamlLocator } from '../../trait-definitions/yaml/yaml-locator';
+} from '../../common/yaml/yaml-issue';
+import { YamlLocator } from '../../common/yaml/yaml-locator';
 import { IDENTITY_FILE_SCHEMA } from './identity-config.schema';
 import {
   blockList,

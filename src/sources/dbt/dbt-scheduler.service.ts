@@ -2,12 +2,13 @@ import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
+import { reconcileSchedules, WantedSchedule } from '../../queue/job-schedules';
 import {
   DBT_JOB_OPTIONS,
   DBT_QUEUE,
   DBT_SYNC_JOB,
-  DbtSyncJob,
   dbtJobId,
+  DbtSyncJob,
   schedulerId,
 } from './dbt.queue';
 import { DbtSourcesService } from './sources/dbt-sources.service';
@@ -36,28 +37,20 @@ export class DbtSchedulerService {
 
   // Cron schedules are in UTC. Schedulers of sources that lost their schedule are removed.
   async reconcile(): Promise<number> {
-    const wanted = new Map<string, { source: string; schedule: string }>();
+    const wanted: WantedSchedule[] = [];
     for (const r of await this.sources.all()) {
-      if (r.ok && r.source.schedule)
-        wanted.set(schedulerId(r.source.key), {
-          source: r.source.key,
-          schedule: r.source.schedule,
-        });
+      if (!r.ok || !r.source.schedule) continue;
+      const data: DbtSyncJob = { source: r.source.key, trigger: 'schedule' };
+      wanted.push({
+        id: schedulerId(r.source.key),
+        pattern: r.source.schedule,
+        name: DBT_SYNC_JOB,
+        data,
+        opts: DBT_JOB_OPTIONS,
+      });
     }
-    for (const [id, { source, schedule }] of wanted) {
-      const data: DbtSyncJob = { source, trigger: 'schedule' };
-      await this.queue.upsertJobScheduler(
-        id,
-        { pattern: schedule, tz: 'UTC' },
-        { name: DBT_SYNC_JOB, data, opts: DBT_JOB_OPTIONS },
-      );
-    }
-    const existing = await this.queue.getJobSchedulers();
-    for (const s of existing) {
-      if (s.key.startsWith(SCHEDULER_PREFIX) && !wanted.has(s.key))
-        await this.queue.removeJobScheduler(s.key);
-    }
-    this.logger.debug(`${wanted.size} dbt schedule(s)`);
-    return wanted.size;
+    const changes = await reconcileSchedules(this.queue, SCHEDULER_PREFIX, wanted);
+    this.logger.debug(`${changes.scheduled} dbt schedule(s), ${changes.removed} removed`);
+    return changes.scheduled;
   }
 }

@@ -1,5 +1,4 @@
 import { Processor, WorkerHost } from '@nestjs/bullmq';
-import { Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
 import { DBT_QUEUE, parseDbtSyncJob } from './dbt.queue';
 import { DbtSyncService } from './sync/dbt-sync.service';
@@ -21,8 +20,6 @@ export interface DbtSyncJobResult {
   stalledInterval: 10_000,
 })
 export class DbtSyncProcessor extends WorkerHost {
-  private readonly logger = new Logger(DbtSyncProcessor.name);
-
   constructor(private readonly sync: DbtSyncService) {
     super();
   }
@@ -34,8 +31,8 @@ export class DbtSyncProcessor extends WorkerHost {
       await job.moveToDelayed(Date.now() + BUSY_DELAY_MS, token);
       throw new DelayedError();
     }
+    // A failed run is logged with its reason where it is recorded (RunsService).
     if (outcome.status === 'failed') {
-      this.logger.warn(`dbt job ${job.id} run ${outcome.runId} failed`);
       throw outcome.retryable ? new Error(outcome.error) : new UnrecoverableError(outcome.error);
     }
     return { runId: outcome.runId, status: 'succeeded' };

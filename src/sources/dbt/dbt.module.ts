@@ -1,21 +1,28 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Inject, Logger, Module, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import {
+  Inject,
+  Logger,
+  Module,
+  OnApplicationBootstrap,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { IdentityModule } from '../../identity/identity.module';
 import { runsWorkers } from '../../queue/queue.module';
+import { RunnableSources } from '../../runs/runnable-sources';
 import { RunsModule } from '../../runs/runs.module';
 import { TraitDefinitionsModule } from '../../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../../traits/traits.module';
+import { DbtRunnable } from './dbt-runnable';
 import { DbtSchedulerService } from './dbt-scheduler.service';
 import { DbtSyncProcessor } from './dbt-sync.processor';
 import { DBT_QUEUE } from './dbt.queue';
 import { DBT_ENTITIES } from './entities';
 import { DbtLineageResolver } from './graphql/dbt-lineage.resolver';
 import { DbtSyncResolver } from './graphql/dbt-sync.resolver';
-import { RunsQueryService } from './graphql/runs-query.service';
-import { RunsResolver } from './graphql/runs.resolver';
 import { SourceLineageService } from './graphql/source-lineage.service';
 import { TraitLastRunResolver } from './graphql/trait-last-run.resolver';
 import { DbtImportService } from './import/dbt-import.service';
@@ -23,7 +30,6 @@ import { DbtRunsController } from './notify/dbt-runs.controller';
 import { DbtTriggerService } from './notify/dbt-trigger.service';
 import { DbtSourcesService } from './sources/dbt-sources.service';
 import { DbtSyncService } from './sync/dbt-sync.service';
-import { RunRecorder } from './sync/run-recorder.service';
 import { SyncStateService } from './sync/sync-state.service';
 import { WarehouseService } from './warehouse/warehouse.service';
 
@@ -48,19 +54,17 @@ const RECONCILE_MS = 60_000;
     DbtImportService,
     DbtSyncService,
     DbtSyncProcessor,
-    RunRecorder,
     SyncStateService,
     WarehouseService,
-    RunsQueryService,
-    RunsResolver,
     DbtSyncResolver,
+    DbtRunnable,
     SourceLineageService,
     DbtLineageResolver,
     TraitLastRunResolver,
   ],
   exports: [DbtImportService, DbtTriggerService],
 })
-export class DbtModule implements OnApplicationBootstrap, OnModuleDestroy {
+export class DbtModule implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(DbtModule.name);
   private timer: NodeJS.Timeout | undefined;
 
@@ -68,7 +72,13 @@ export class DbtModule implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly processor: DbtSyncProcessor,
     private readonly scheduler: DbtSchedulerService,
+    private readonly runnables: RunnableSources,
+    private readonly runnable: DbtRunnable,
   ) {}
+
+  onModuleInit(): void {
+    this.runnables.register(this.runnable);
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     if (!runsWorkers(this.config)) return;

@@ -1,5 +1,8 @@
 import { JobsOptions, UnrecoverableError } from 'bullmq';
 
+// The source kind of dbt runs (run.source_kind) and trait definitions.
+export const DBT_SOURCE_KIND = 'dbt';
+
 export const DBT_QUEUE = 'dbt-sync';
 export const DBT_SYNC_JOB = 'sync';
 

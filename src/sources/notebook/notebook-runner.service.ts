@@ -9,10 +9,10 @@ import { DataSource, Repository } from 'typeorm';
 import { toPublicError } from '../../common/errors/error-mapping';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
+import { LOCK_BUSY, schemaLockKey, withDataSourceLock } from '../../database/session-lock';
 import type { RunEntity } from '../../runs/run.entity';
 import { RunsService } from '../../runs/runs.service';
 import { MAX_BATCH_ROWS } from '../../traits/trait-writer.service';
-import { LOCK_BUSY, withAdvisoryLock } from './advisory-lock';
 import { ExecuteResult, NotebookExecutor } from './notebook-executor';
 import { describeFailure, stripAnsi } from './notebook-failure';
 import { readOnlyDsn, resolveNotebookPath } from './notebook-paths';
@@ -75,8 +75,11 @@ export class NotebookRunner {
       this.logger.warn(`notebook ${notebook}: no active trait uses it any more, run dropped`);
       return null;
     }
-    const run = await withAdvisoryLock(this.db, `notebook-run:${notebook}`, 'try', () =>
-      this.runLocked(source, trigger),
+    const run = await withDataSourceLock(
+      this.db,
+      schemaLockKey(this.db, `notebook-run:${notebook}`),
+      'try',
+      () => this.runLocked(source, trigger),
     );
     if (run !== LOCK_BUSY) return run;
     this.logger.warn(
@@ -106,10 +109,7 @@ export class NotebookRunner {
       if (!exec.ok) throw new RunFailure(this.failureMessage(source, prepared, exec));
       return await this.writeOutput(source, run, prepared, asOf);
     } catch (err) {
-      this.logger.warn(
-        `notebook ${source.notebook} run=${run.id} failed${exec ? '' : ' before execution'}`,
-      );
-      return this.runs.finish(run, [], runError(err));
+      return this.runs.finish(run, [], runError(err)); // logged there with its reason
     } finally {
       await rm(workdir, { recursive: true, force: true });
     }

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
-import { Module } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunnableSources } from '../../runs/runnable-sources';
 import { RunsModule } from '../../runs/runs.module';
 import { TraitDefinitionsModule } from '../../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../../traits/traits.module';
@@ -8,6 +9,7 @@ import { NotebookLineageResolver } from './lineage/notebook-lineage.resolver';
 import { NotebookLineageService } from './lineage/notebook-lineage.service';
 import { NotebookExecutor } from './notebook-executor';
 import { NotebookRunEntity } from './notebook-run.entity';
+import { NotebookRunnable } from './notebook-runnable';
 import { NotebookRunner } from './notebook-runner.service';
 import { NotebookRunsResolver } from './notebook-runs.resolver';
 import { NotebookSchedules } from './notebook-schedules.service';
@@ -41,6 +43,7 @@ import { UploadBodyParser } from './predictions/upload-body';
     NotebookProcessor,
     NotebookWorker,
     NotebookRunsResolver,
+    NotebookRunnable,
     PredictionsService,
     PredictionPushes,
     PredictionsResolver,
@@ -50,4 +53,13 @@ import { UploadBodyParser } from './predictions/upload-body';
   ],
   exports: [NotebookSchedules, NotebookRunner],
 })
-export class NotebookModule {}
+export class NotebookModule implements OnModuleInit {
+  constructor(
+    private readonly runnables: RunnableSources,
+    private readonly runnable: NotebookRunnable,
+  ) {}
+
+  onModuleInit(): void {
+    this.runnables.register(this.runnable);
+  }
+}

@@ -37,23 +37,10 @@ export interface NotebookSourceBlock {
 }
 
 export const RESERVED_NOTEBOOK_PARAMETERS = ['run_id', 'as_of', 'output_path', 'database_dsn'];
-const SECONDS_FIELD =
-  /^(\*|[0-9]{1,2}(-[0-9]{1,2})?)(\/[0-9]{1,2})?(,(\*|[0-9]{1,2}(-[0-9]{1,2})?)(\/[0-9]{1,2})?)*$/;
-
-// Notebooks may use a leading seconds field (short demo and test schedules); the rest is standard cron.
-function notebookCronProblem(expression: string): string | null {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 6) return cronProblem(expression);
-  const outOfRange = fields[0].split(/[^0-9]+/).some((n) => n !== '' && Number(n) > 59);
-  if (!SECONDS_FIELD.test(fields[0]) || outOfRange)
-    return `cron seconds field "${fields[0]}": must be 0-59, a range, list or step`;
-  return cronProblem(fields.slice(1).join(' '));
-}
-
 function checkNotebook(source: Record<string, unknown>): SourceRule[] {
   const block = source as unknown as NotebookSourceBlock;
   const rules: SourceRule[] = [];
-  const cron = block.schedule === undefined ? null : notebookCronProblem(block.schedule);
+  const cron = block.schedule === undefined ? null : cronProblem(block.schedule, true);
   if (cron) rules.push({ path: ['schedule'], rule: cron });
   if (block.timeout !== undefined && durationSeconds(block.timeout) === null) {
     rules.push({ path: ['timeout'], rule: DURATION_RULE });

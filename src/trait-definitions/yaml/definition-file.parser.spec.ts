@@ -1,5 +1,5 @@
 import { parseDefinitionFile } from './definition-file.parser';
-import { formatIssue } from './definition-issue';
+import { formatIssue } from '../../common/yaml/yaml-issue';
 
 const FILE = { relative: 'stats.yaml', display: 'defs/stats.yaml' };
 
@@ -231,13 +231,15 @@ describe('parseDefinitionFile', () => {
       '*/30 * * *',
       'must be a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "*/30 * * * *"',
     ],
-    ['0 24 * * *', 'cron hour field "24": 24 is out of range 0-23'],
-    ['60 * * * *', 'cron minute field "60": 60 is out of range 0-59'],
-    ['0 0 0 * *', 'cron day-of-month field "0": 0 is out of range 1-31'],
-    ['0 0 * 13 *', 'cron month field "13": 13 is out of range 1-12'],
-    ['0 0 * * FUN', 'cron day-of-week field "FUN": "FUN" is not a number or name'],
-    ['*/0 * * * *', 'cron minute field "*/0": step /0 must be between 1 and 59'],
-    ['5-1 * * * *', 'cron minute field "5-1": range 5-1 runs backwards'],
+    ['0 24 * * *', 'cron hour field "24": Constraint error, got value 24 expected range 0-23'],
+    ['60 * * * *', 'cron minute field "60": Constraint error, got value 60 expected range 0-59'],
+    ['0 0 0 * *', 'cron day-of-month field "0": Constraint error, got value 0 expected range 1-31'],
+    ['0 0 * 13 *', 'cron month field "13": Constraint error, got value 13 expected range 1-12'],
+    ['0 0 * * FUN', 'cron day-of-week field "FUN": Validation error, cannot resolve alias "fun"'],
+    ['*/0 * * * *', 'cron minute field "*/0": Constraint error, cannot repeat at every 0 time.'],
+    ['5-1 * * * *', 'cron minute field "5-1": Invalid range: 5-1, min(5) > max(1)'],
+    // A day that never comes: BullMQ could not schedule it.
+    ['0 0 31 2 *', 'cron expression "0 0 31 2 *": Invalid explicit day of month definition'],
     [
       '@daily',
       'must be a 5-field cron expression (minute hour day-of-month month day-of-week), e.g. "*/30 * * * *"',

@@ -8,10 +8,10 @@ import {
   SOURCE_KIND_DEFINITIONS,
 } from '../schema/source-kinds';
 import type { TraitSpec } from '../trait-spec';
-import { schemaProblems } from './ajv-issues';
-import { compareIssues, DefinitionIssue, formatPath, YamlPath } from './definition-issue';
+import { schemaProblems } from '../../common/yaml/schema-problems';
+import { compareIssues, DefinitionIssue, formatPath, YamlPath } from '../../common/yaml/yaml-issue';
 import { toTraitSpec, TraitItem } from './to-trait-spec';
-import { Position, YamlLocator } from './yaml-locator';
+import { Position, YamlLocator } from '../../common/yaml/yaml-locator';
 
 const ajv = new Ajv({ allErrors: true, verbose: true, strict: true });
 const validateFile = ajv.compile(DEFINITION_FILE_SCHEMA);

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatIssue } from './definition-issue';
+import { formatIssue } from '../../common/yaml/yaml-issue';
 import { loadDefinitionsDir } from './definitions.loader';
 
 const API_FILE = (...names: string[]) =>

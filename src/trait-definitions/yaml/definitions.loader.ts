@@ -3,7 +3,7 @@ import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { TraitSpec } from '../trait-spec';
 import type { DeclaredName } from './definition-file.parser';
 import { parseDefinitionFile } from './definition-file.parser';
-import { compareIssues, DefinitionIssue } from './definition-issue';
+import { compareIssues, DefinitionIssue } from '../../common/yaml/yaml-issue';
 
 // Other features own these: identity rules, the tracking plan, audiences, destinations.
 const SKIPPED_FILES = new Set(['identity.yaml', 'identity.yml']);

@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { DbtLineageModel } from './dbt-lineage.model';
 import * as SQL from './lineage.sql';
-import type { RunModel } from './run.model';
-import { RunRow, toRunModel } from './runs-query.service';
+import type { RunModel } from '../../../runs/graphql/run.model';
+import { RunRow, toRunModel } from '../../../runs/graphql/runs-query.service';
 
 interface DbtModelRow {
   unique_id: string;

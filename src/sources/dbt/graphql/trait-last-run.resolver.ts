@@ -4,7 +4,7 @@ import { RequireScopes } from '../../../api-keys/require-scopes.decorator';
 import { hasScope, Principal } from '../../../api-keys/scopes';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
 import { TraitDefinitionModel } from '../../../trait-definitions/trait-definition.model';
-import { RunModel } from './run.model';
+import { RunModel } from '../../../runs/graphql/run.model';
 import { SourceLineageService } from './source-lineage.service';
 
 // Runs are admin data (as the runs query): checked here too, since the parent query admits

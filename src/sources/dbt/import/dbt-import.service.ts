@@ -8,6 +8,7 @@ import type { DefinitionPlan } from '../../../trait-definitions/versioning/defin
 import { Manifest, ManifestModel, readManifest } from '../artifacts/manifest';
 import { DbtModelEntity } from '../entities/dbt-model.entity';
 import { traitsFromManifest } from './manifest-traits';
+import { yamlOverlaps } from './yaml-overlap';
 
 export const DBT_ORIGIN = 'dbt';
 
@@ -19,10 +20,11 @@ export interface ImportOutcome {
   plan: DefinitionPlan;
 }
 
-// Models YAML files declare as dbt sources: their checksum and tests are recorded too.
-const YAML_DBT_MODELS = `
-SELECT DISTINCT spec->'source'->>'model' AS model FROM trait_definition
-WHERE source_kind = 'dbt' AND origin <> 'dbt' AND retired_at IS NULL`;
+// Traits YAML files declare from dbt models: those models' checksum and tests are recorded too, and
+// the manifest may not read them differently.
+const YAML_DBT_SPECS = `
+SELECT spec FROM trait_definition
+WHERE source_kind = 'dbt' AND origin <> 'dbt' AND retired_at IS NULL ORDER BY name`;
 
 // `traitbase dbt import manifest.json`: models whose meta carries `traitbase` become trait
 // definitions of origin dbt (the manifest is the whole truth for that origin: traits no longer
@@ -47,9 +49,19 @@ export class DbtImportService {
         problems.byPath,
       );
     }
+    const yamlSpecs = (await this.db.query<{ spec: TraitSpec }[]>(YAML_DBT_SPECS)).map(
+      (r) => r.spec,
+    );
+    const overlaps = yamlOverlaps(specs, yamlSpecs, manifest.models);
+    if (overlaps.length > 0) {
+      throw new DomainError(
+        ErrorCode.INVALID_DEFINITION,
+        `manifest: ${overlaps.length} model(s) also declared in YAML, differently: ${overlaps.join('; ')}`,
+      );
+    }
     const plan = dryRun
       ? await this.definitions.plan(specs, DBT_ORIGIN)
-      : await this.apply(specs, manifest, models);
+      : await this.apply(specs, manifest, models, yamlSpecs);
     return {
       dbtVersion: manifest.dbtVersion,
       schemaVersion: manifest.schemaVersion,
@@ -62,11 +74,10 @@ export class DbtImportService {
     specs: TraitSpec[],
     manifest: Manifest,
     models: ManifestModel[],
+    yamlSpecs: TraitSpec[],
   ): Promise<DefinitionPlan> {
     const plan = await this.definitions.apply(specs, DBT_ORIGIN);
-    const declared = (await this.db.query<{ model: string }[]>(YAML_DBT_MODELS)).map(
-      (r) => r.model,
-    );
+    const declared = yamlSpecs.map((s) => s.source.model);
     const read = manifest.models.filter(
       (m) => declared.includes(m.uniqueId) || declared.includes(m.name),
     );

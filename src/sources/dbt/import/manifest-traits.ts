@@ -9,8 +9,8 @@ import {
   TraitSpec,
   TraitType,
 } from '../../../trait-definitions/trait-spec';
-import { schemaProblems } from '../../../trait-definitions/yaml/ajv-issues';
-import { formatPath } from '../../../trait-definitions/yaml/definition-issue';
+import { schemaProblems } from '../../../common/yaml/schema-problems';
+import { formatPath } from '../../../common/yaml/yaml-issue';
 import { isRecord, JsonRecord, Problems } from '../artifacts/json-guards';
 import type { Manifest, ManifestColumn, ManifestModel } from '../artifacts/manifest';
 

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
+import { RunsService } from '../../../runs/runs.service';
 import { readRunResults, RunResult } from '../artifacts/run-results';
 import { DbtSchedulerService } from '../dbt-scheduler.service';
+import { DBT_SOURCE_KIND } from '../dbt.queue';
 import { DbtModelEntity } from '../entities/dbt-model.entity';
-import { DbtSourcesService, SourceResolution } from '../sources/dbt-sources.service';
-import { RunRecorder } from '../sync/run-recorder.service';
+import { DbtSourcesService, keyOfSource } from '../sources/dbt-sources.service';
 import { decideSync, resultOf } from './sync-decision';
 
 export interface NotifyOutcome {
@@ -17,10 +18,6 @@ export interface NotifyOutcome {
   skipped: { source: string; runId: string; reason: string }[];
 }
 
-function keyOf(r: SourceResolution): string {
-  return r.ok ? r.source.key : r.key;
-}
-
 // Starts syncs: on demand, and after a dbt invocation (its run_results.json), only for models
 // that built successfully and whose tests passed.
 @Injectable()
@@ -28,19 +25,17 @@ export class DbtTriggerService {
   constructor(
     private readonly sources: DbtSourcesService,
     private readonly scheduler: DbtSchedulerService,
-    private readonly recorder: RunRecorder,
+    private readonly runs: RunsService,
     @InjectRepository(DbtModelEntity) private readonly models: Repository<DbtModelEntity>,
   ) {}
 
   async syncNow(model: string, fullRefresh: boolean): Promise<{ source: string; jobId: string }> {
-    const all = await this.sources.all();
-    const found = all.find((r) => keyOf(r) === model || (r.ok && r.source.model === model));
-    if (!found)
+    const source = await this.sources.keyFor(model);
+    if (!source)
       throw new DomainError(
         ErrorCode.NOT_FOUND,
         `model: no active dbt trait definition reads ${model}`,
       );
-    const source = keyOf(found);
     const jobId = await this.scheduler.enqueue({ source, trigger: 'manual', fullRefresh });
     return { source, jobId };
   }
@@ -51,7 +46,7 @@ export class DbtTriggerService {
     const { invocationId } = runResults;
     const out: NotifyOutcome = { invocationId, queued: [], skipped: [] };
     for (const resolution of await this.sources.all()) {
-      const source = keyOf(resolution);
+      const source = keyOfSource(resolution);
       const result =
         resultOf(source, byId) ??
         (resolution.ok ? resultOf(resolution.source.model, byId) : undefined);
@@ -62,7 +57,7 @@ export class DbtTriggerService {
         out.skipped.push({
           source,
           reason: decision.reason,
-          runId: await this.recorder.skipped(source, decision.reason, meta),
+          runId: await this.runs.skipped(DBT_SOURCE_KIND, source, decision.reason, meta),
         });
         continue;
       }

@@ -1,4 +1,5 @@
 import type { TraitSpec, TraitType } from '../../../trait-definitions/trait-spec';
+import { canonicalJson } from '../../../trait-definitions/versioning/canonical-json';
 
 export interface IdentityColumn {
   column: string;
@@ -28,7 +29,7 @@ export interface DbtSource {
 }
 
 // The keys of a source block that decide how the model is read; traits of one model must agree.
-function readingKeys(
+export function readingKeys(
   source: Record<string, unknown>,
 ): Omit<DbtSource, 'model' | 'traits' | 'conflict'> {
   return {
@@ -41,9 +42,9 @@ function readingKeys(
   };
 }
 
-function describeDifference(a: object, b: object): string {
+export function describeDifference(a: object, b: object): string {
   const keys = Object.keys(a).filter(
-    (k) => JSON.stringify(a[k as keyof typeof a]) !== JSON.stringify(b[k as keyof typeof b]),
+    (k) => canonicalJson(a[k as keyof typeof a]) !== canonicalJson(b[k as keyof typeof b]),
   );
   return keys.join(', ');
 }

@@ -11,6 +11,10 @@ const ACTIVE_DBT_SPECS = `SELECT spec FROM trait_definition WHERE source_kind = 
 export type SourceResolution =
   { ok: true; source: ResolvedSource } | { ok: false; key: string; error: string };
 
+export function keyOfSource(r: SourceResolution): string {
+  return r.ok ? r.source.key : r.key;
+}
+
 // The dbt sources currently defined, resolved against what manifest imports recorded: a bare
 // model name becomes its unique_id, a missing relation comes from the manifest's relation_name.
 @Injectable()
@@ -25,6 +29,18 @@ export class DbtSourcesService {
     const sources = groupDbtSources(rows.map((r) => r.spec));
     const models = await this.models.find();
     return sources.map((s) => this.resolve(s, models));
+  }
+
+  // The key of the source a reference names: its key, the model as declared, or the model's name
+  // (the last part of a unique_id: `player_stats` for model.game.player_stats).
+  async keyFor(ref: string): Promise<string | undefined> {
+    const all = await this.all();
+    const matches = (r: SourceResolution, test: (name: string) => boolean) =>
+      test(keyOfSource(r)) || (r.ok && test(r.source.model));
+    const found =
+      all.find((r) => matches(r, (name) => name === ref)) ??
+      all.find((r) => matches(r, (name) => name.split('.').pop() === ref));
+    return found && keyOfSource(found);
   }
 
   async byKey(key: string): Promise<SourceResolution | undefined> {

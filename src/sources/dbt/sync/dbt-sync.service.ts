@@ -3,14 +3,17 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../../config/config.module';
 import type { AppConfig } from '../../../config/configuration';
+import { LOCK_BUSY, withDataSourceLock } from '../../../database/session-lock';
 import { normalizeIdentity } from '../../../identity/identity-normalizer';
 import {
   IdentityResolver,
   MAX_OBSERVATIONS,
 } from '../../../identity/resolve/identity-resolver.service';
+import { RunTally } from '../../../runs/run-tally';
+import { RunsService } from '../../../runs/runs.service';
 import type { Provenance } from '../../../traits/provenance';
 import { MAX_BATCH_ROWS, TraitWriter } from '../../../traits/trait-writer.service';
-import type { DbtSyncJob } from '../dbt.queue';
+import { DBT_SOURCE_KIND, type DbtSyncJob } from '../dbt.queue';
 import type { CursorMark } from '../entities/dbt-sync-state.entity';
 import { DbtSourcesService } from '../sources/dbt-sources.service';
 import type { ResolvedSource } from '../sources/resolved-source';
@@ -21,9 +24,6 @@ import { WarehouseService } from '../warehouse/warehouse.service';
 import { clearAbsent, forgetSeen } from './absent-clear';
 import { recordSeen } from './refresh-seen';
 import { mapBatch } from './row-mapper';
-import { RunRecorder } from './run-recorder.service';
-import { RunTally } from './run-tally';
-import { tryLockSource } from './source-lock';
 import { SyncFailure } from './sync-failure';
 import { SyncStart, SyncStateService } from './sync-state.service';
 
@@ -85,17 +85,14 @@ export class DbtSyncService {
     private readonly writer: TraitWriter,
     private readonly identities: IdentityResolver,
     private readonly state: SyncStateService,
-    private readonly recorder: RunRecorder,
+    private readonly runs: RunsService,
   ) {}
 
   async run(job: DbtSyncJob): Promise<SyncOutcome> {
-    const lock = await tryLockSource(this.db, this.config.databaseSchema, job.source);
-    if (!lock) return { status: 'busy' };
-    try {
-      return await this.runLocked(job);
-    } finally {
-      await lock.release();
-    }
+    // One run at a time per source, across every worker process.
+    const key = `traitbase:${this.config.databaseSchema}:dbt:${job.source}`;
+    const outcome = await withDataSourceLock(this.db, key, 'try', () => this.runLocked(job));
+    return outcome === LOCK_BUSY ? { status: 'busy' } : outcome;
   }
 
   private async runLocked(job: DbtSyncJob): Promise<SyncOutcome> {
@@ -104,14 +101,14 @@ export class DbtSyncService {
       invocationId: job.invocationId ?? null,
       fullRefreshRequested: !!job.fullRefresh,
     };
-    const runId = await this.recorder.start(job.source, meta);
+    const runId = await this.runs.startExclusive(DBT_SOURCE_KIND, job.source, meta);
     try {
       const resolved = await this.sources.byKey(job.source);
       if (!resolved)
         throw new SyncFailure(`no active dbt trait definition reads model ${job.source}`);
       if (!resolved.ok) throw new SyncFailure(resolved.error);
       await this.sync(resolved.source, runId, job);
-      await this.recorder.finish(runId, null);
+      await this.runs.end(runId, null);
       return { status: 'succeeded', runId };
     } catch (err) {
       const failure = err instanceof SyncFailure ? err : null;
@@ -122,7 +119,7 @@ export class DbtSyncService {
           `dbt run ${runId} failed`,
           err instanceof Error ? err.stack : String(err),
         );
-      await this.recorder.finish(runId, error);
+      await this.runs.end(runId, error);
       return { status: 'failed', runId, error, retryable: failure ? failure.retryable : true };
     }
   }
@@ -147,7 +144,7 @@ export class DbtSyncService {
         ? { column: source.cursor, value: ctx.start.from }
         : null;
     const startedAt = Date.now();
-    await this.recorder.progress(runId, ctx.tally, ctx.mark, {
+    await this.runs.progress(runId, ctx.tally, ctx.mark, {
       mode: ctx.start.mode,
       resumed: ctx.start.resumed,
     });
@@ -174,7 +171,7 @@ export class DbtSyncService {
     }
     if (ctx.start.mode === 'full') await this.completeRefresh(ctx);
     const ms = Date.now() - startedAt;
-    await this.recorder.progress(runId, ctx.tally, ctx.mark, { durationMs: ms });
+    await this.runs.progress(runId, ctx.tally, ctx.mark, { durationMs: ms });
     this.logger.log(
       `dbt ${source.key} run ${runId}: ${ctx.tally.read} rows, ${ctx.tally.changed} changed in ${ms} ms`,
     );
@@ -250,7 +247,7 @@ export class DbtSyncService {
       ctx.mark = { column: ctx.source.cursor, value: lastCursor };
       await this.state.advance(ctx.source.key, ctx.start, ctx.mark);
     }
-    await this.recorder.progress(ctx.runId, ctx.tally, ctx.mark);
+    await this.runs.progress(ctx.runId, ctx.tally, ctx.mark);
   }
 
   private async completeRefresh(ctx: RunContext): Promise<void> {
@@ -260,7 +257,7 @@ export class DbtSyncService {
       await clearAbsent(this.db, this.writer, refreshId, traits, ctx.provenance, async (result) => {
         ctx.tally.changed += result.revisions;
         ctx.tally.rejected += result.rejected.length;
-        await this.recorder.progress(ctx.runId, ctx.tally, ctx.mark);
+        await this.runs.progress(ctx.runId, ctx.tally, ctx.mark);
       });
     }
     if (refreshId) await forgetSeen(this.db, refreshId);

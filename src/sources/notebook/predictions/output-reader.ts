@@ -27,7 +27,7 @@ async function readCsv(input: Chunks, builder: PredictionSetBuilder): Promise<vo
     // rejected either way, and memory stays bounded however much more arrives.
     if (broken || builder.problems.tooLarge) continue;
     try {
-      take(parser.push(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+      take(await parser.push(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
     } catch (err) {
       broken = true;
       builder.problems.add(builder.rowCount + 1, 'file', (err as Error).message);
@@ -35,8 +35,8 @@ async function readCsv(input: Chunks, builder: PredictionSetBuilder): Promise<vo
   }
   if (broken || builder.problems.tooLarge) return;
   try {
-    take(parser.push(decoder.end()));
-    parser.end();
+    take(await parser.push(decoder.end()));
+    take(await parser.end());
   } catch (err) {
     builder.problems.add(builder.rowCount + 1, 'file', (err as Error).message);
   }

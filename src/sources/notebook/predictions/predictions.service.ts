@@ -2,11 +2,11 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
+import { LOCK_BUSY, schemaLockKey, withDataSourceLock } from '../../../database/session-lock';
 import type { TraitDef } from '../../../trait-definitions/trait-def';
 import { TraitRegistry } from '../../../trait-definitions/trait-registry.service';
 import type { TraitWriteRow, WriteResult } from '../../../traits/trait-write.types';
 import { TraitWriter } from '../../../traits/trait-writer.service';
-import { LOCK_BUSY, withAdvisoryLock } from '../advisory-lock';
 import type { OutputContract } from '../notebook-source';
 import { OutputProblems } from './output-problems';
 import type { PredictionSet } from './prediction-set';
@@ -76,8 +76,11 @@ export class PredictionsService {
   }
 
   async apply(w: PredictionWrite): Promise<PredictionOutcome> {
-    const outcome = await withAdvisoryLock(this.db, `predictions:${w.notebook}`, 'wait', () =>
-      this.applyLocked(w),
+    const outcome = await withDataSourceLock(
+      this.db,
+      schemaLockKey(this.db, `predictions:${w.notebook}`),
+      'wait',
+      () => this.applyLocked(w),
     );
     if (outcome === LOCK_BUSY)
       throw new DomainError(ErrorCode.UNAVAILABLE, 'predictions: the source is busy');

@@ -70,4 +70,9 @@ export class RunsQueryService {
     ]);
     return rows.map(toRunModel);
   }
+
+  async byId(id: string): Promise<RunModel | null> {
+    const [row] = await this.db.query<RunRow[]>('SELECT * FROM run WHERE id = $1', [id]);
+    return row ? toRunModel(row) : null;
+  }
 }

@@ -1,5 +1,5 @@
 import { Document, isMap, isScalar, isSeq, LineCounter, Node } from 'yaml';
-import type { YamlPath } from './definition-issue';
+import type { YamlPath } from './yaml-issue';
 
 export interface Position {
   line: number;

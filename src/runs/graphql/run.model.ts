@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { GraphQLJSON } from '../../../common/graphql/json.scalar';
+import { GraphQLJSON } from '../../common/graphql/json.scalar';
 
 @ObjectType('RunCounts')
 export class RunCountsModel {

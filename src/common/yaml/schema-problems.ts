@@ -1,5 +1,5 @@
 import type { ErrorObject } from 'ajv';
-import type { YamlPath } from './definition-issue';
+import type { YamlPath } from './yaml-issue';
 
 export interface SchemaProblem {
   path: YamlPath;

@@ -1,6 +1,6 @@
 export type YamlPath = (string | number)[];
 
-// One problem in one file, printed as `file:line:col: path: rule`.
+// One problem in one YAML file (trait definitions, identity rules, …), printed as `file:line:col: path: rule`.
 export interface DefinitionIssue {
   file: string;
   line: number;

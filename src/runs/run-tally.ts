@@ -1,4 +1,4 @@
-import type { TraitWriteRow, WriteResult } from '../../../traits/trait-write.types';
+import type { TraitWriteRow, WriteResult } from '../traits/trait-write.types';
 
 const SAMPLE = 20;
 

@@ -1,5 +1,5 @@
 import { Args, Query, Resolver } from '@nestjs/graphql';
-import { RequireScopes } from '../../../api-keys/require-scopes.decorator';
+import { RequireScopes } from '../../api-keys/require-scopes.decorator';
 import { RunModel } from './run.model';
 import { RunsQueryService } from './runs-query.service';
 import { RunsArgs } from './runs.args';

@@ -1,0 +1,2 @@
+// The shared ioredis client of the app (RedisModule).
+export const REDIS = Symbol('REDIS');
