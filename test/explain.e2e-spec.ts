@@ -69,7 +69,7 @@ describe('explain(identity, at)', () => {
     t = await startTestApp({ traitDefinitionsDir: dir });
     wh = await createWarehouse();
     await createCustomers(wh);
-    ingest = await createKey(t, 'ingest');
+    ingest = await createKey(t, 'ingest', 'traits:write');
     reader = await createKey(t, 'profile:read');
     await t.app.get(DbtImportService).import(customersManifest(wh));
     const started = new Date();

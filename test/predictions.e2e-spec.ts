@@ -41,7 +41,7 @@ describe('predictions pushed from notebooks run elsewhere', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
-    ingestKey = await createKey(t, 'ingest');
+    ingestKey = await createKey(t, 'traits:write');
   });
 
   afterAll(async () => {
@@ -200,7 +200,7 @@ describe('predictions pushed from notebooks run elsewhere', () => {
       });
     });
 
-    it('needs the ingest scope and an active notebook trait', async () => {
+    it('needs the traits:write scope and an active notebook trait', async () => {
       const { trait } = await define();
       const reader = await createKey(t, 'profile:read');
       const rows = [{ identity: 'gs1', value: 0.1 }];

@@ -52,7 +52,7 @@ describe('time travel that holds (scripted)', () => {
   beforeAll(async () => {
     t = await startTestApp();
     await insertTraitDefinitions(t.db.url, t.db.schema, [lang]);
-    key = await createKey(t, 'ingest', 'profile:read');
+    key = await createKey(t, 'traits:write', 'profile:read');
   });
   afterAll(() => t.close());
 

@@ -29,7 +29,7 @@ describe('trait write path', () => {
   beforeAll(async () => {
     t = await startTestApp();
     await insertTraitDefinitions(t.db.url, t.db.schema, [level, country, seen, vip, nick]);
-    key = await createKey(t, 'ingest', 'profile:read');
+    key = await createKey(t, 'traits:write', 'profile:read');
   });
   afterAll(() => t.close());
 

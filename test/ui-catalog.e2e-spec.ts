@@ -42,6 +42,7 @@ describe('catalogue fields and the web UI assets', () => {
     ]);
     expect((await viewer(w.keys.admin)).data.viewer.scopes).toEqual([
       'ingest',
+      'traits:write',
       'profile:read',
       'profile:read:pii',
       'audience:write',

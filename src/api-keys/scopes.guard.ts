@@ -5,12 +5,16 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { ApiKeysService } from './api-keys.service';
 import { keyFromAuthorization } from './credentials';
+import { IS_PUBLIC } from './public.decorator';
 import { REQUIRED_SCOPES } from './require-scopes.decorator';
+import { SCOPED_BY } from './scoped-by.decorator';
 import { hasScope, Principal, Scope } from './scopes';
 
 export type AuthedRequest = FastifyRequest & { principal?: Principal };
 
-// Applied globally: a handler without @RequireScopes is public (health, metrics, UI assets).
+// Applied globally, failing closed: a handler must declare @RequireScopes, be marked @Public()
+// (health, metrics, UI assets) or @ScopedBy(its own guard) (ingestion's write key); any other
+// handler is refused.
 @Injectable()
 export class ScopesGuard implements CanActivate {
   constructor(
@@ -23,21 +27,36 @@ export class ScopesGuard implements CanActivate {
       context.getHandler(),
       context.getClass(),
     ]);
-    if (!required) return true;
+    if (!required) {
+      const targets = [context.getHandler(), context.getClass()];
+      if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+      if (this.reflector.getAllAndOverride<Scope>(SCOPED_BY, targets)) return true;
+      throw new DomainError(ErrorCode.FORBIDDEN, 'this operation declares no scope and is refused');
+    }
     const req = this.request(context);
     const principal = await this.principalOf(req);
     if (!required.some((scope) => hasScope(principal, scope))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `this key lacks the scope ${required.join(' or ')}`);
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        `this key lacks the scope ${required.join(' or ')}`,
+      );
     }
     return true;
   }
 
-  private async principalOf(req: AuthedRequest & { connectionParams?: { apiKey?: unknown } }): Promise<Principal> {
+  private async principalOf(
+    req: AuthedRequest & { connectionParams?: { apiKey?: unknown } },
+  ): Promise<Principal> {
     if (req.principal) return req.principal;
     const token = keyFromAuthorization(req.headers?.authorization);
-    if (!token) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'an API key is required (Authorization: Bearer <key>)');
+    if (!token)
+      throw new DomainError(
+        ErrorCode.UNAUTHENTICATED,
+        'an API key is required (Authorization: Bearer <key>)',
+      );
     const principal = await this.apiKeys.authenticate(token);
-    if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown or revoked');
+    if (!principal)
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown or revoked');
     req.principal = principal;
     return principal;
   }

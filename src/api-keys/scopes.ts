@@ -1,4 +1,11 @@
-export const SCOPES = ['ingest', 'profile:read', 'profile:read:pii', 'audience:write', 'admin'] as const;
+export const SCOPES = [
+  'ingest',
+  'traits:write',
+  'profile:read',
+  'profile:read:pii',
+  'audience:write',
+  'admin',
+] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface Principal {

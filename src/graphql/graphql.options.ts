@@ -1,5 +1,6 @@
 import { MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { FastifyRequest } from 'fastify';
+import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import { maxFieldsRule } from '../common/graphql/complexity.rule';
 import { formatGraphqlErrors } from '../common/graphql/error-formatter';
 import type { AppConfig } from '../config/configuration';
@@ -17,7 +18,8 @@ export function graphqlOptions(config: AppConfig, loaders: ProfilesLoaderFactory
     graphiql: config.introspection,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,
-    validationRules: [maxFieldsRule()],
+    // Off means off for everyone, with or without a key (GRAPHQL_INTROSPECTION).
+    validationRules: config.introspection ? [maxFieldsRule()] : [maxFieldsRule(), NoSchemaIntrospectionCustomRule],
     errorFormatter: (execution) => formatGraphqlErrors(execution),
     context: (req: FastifyRequest) => ({ req, loaders: loaders.create() }),
     subscription: {

@@ -3,6 +3,7 @@ import { CurrentPrincipal } from '../api-keys/current-principal.decorator';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import type { Principal } from '../api-keys/scopes';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { maskIdentity } from './masking/pii-mask';
 import { ProfileTraitsQuery } from './dto/profile-traits.query';
 import { ProfilesService } from './profiles.service';
 import type { TraitView } from './trait-view';
@@ -33,10 +34,12 @@ export class ProfilesController {
     const ref = await this.profiles.findByIdentityOrThrow(type, value, at(query.asOf), at(query.knownAt));
     const names = query.include ? query.include.split(',').filter(Boolean) : undefined;
     const views = await this.profiles.traits(principal, ref, names);
-    return { traits: Object.fromEntries(views.map((v) => [v.name, query.verbose ? verbose(v) : v.value])) };
+    const shown = (v: TraitView) => (query.verbose ? verbose(principal, v) : v.value);
+    return { traits: Object.fromEntries(views.map((v) => [v.name, shown(v)])) };
   }
 }
 
-function verbose(v: TraitView) {
-  return { value: v.value, updatedAt: v.updatedAt, status: v.status, provenance: v.provenance };
+function verbose(principal: Principal, v: TraitView) {
+  const provenance = v.provenance && { ...v.provenance, identity: maskIdentity(principal, v.provenance.identity) };
+  return { value: v.value, updatedAt: v.updatedAt, status: v.status, provenance };
 }

@@ -4,6 +4,7 @@ import { IdentityModule } from '../identity/identity.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../traits/traits.module';
 import { ProfileAt } from './as-of/profile-at.service';
+import { IdentityMaskResolver, IdentityRefMaskResolver } from './masking/identity-mask.resolver';
 import { ProfileEntity } from './profile.entity';
 import { ProfilesController } from './profiles.controller';
 import { ProfilesLoaderFactory } from './profiles.loader';
@@ -13,7 +14,14 @@ import { ProfilesService } from './profiles.service';
 @Module({
   imports: [TypeOrmModule.forFeature([ProfileEntity]), IdentityModule, TraitDefinitionsModule, TraitsModule],
   controllers: [ProfilesController],
-  providers: [ProfilesService, ProfilesResolver, ProfilesLoaderFactory, ProfileAt],
+  providers: [
+    ProfilesService,
+    ProfilesResolver,
+    ProfilesLoaderFactory,
+    ProfileAt,
+    IdentityMaskResolver,
+    IdentityRefMaskResolver,
+  ],
   exports: [ProfilesService, ProfilesLoaderFactory],
 })
 export class ProfilesModule {}

@@ -11,6 +11,7 @@ import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import type { StoredValue } from '../traits/stored-value';
 import { TraitReader } from '../traits/trait-reader.service';
 import { ProfileAt } from './as-of/profile-at.service';
+import { identityForMessage } from './masking/pii-mask';
 import { ProfileEntity } from './profile.entity';
 import { HistoricalRef, isHistorical, ProfileRef } from './profile-ref';
 import type { IdentityModel } from './profile.model';
@@ -57,7 +58,7 @@ export class ProfilesService {
     knownAt?: Date | null,
   ): Promise<ProfileRef> {
     const ref = await this.findByIdentity(type, value, asOf, knownAt);
-    if (!ref) throw new DomainError(ErrorCode.PROFILE_NOT_FOUND, `no profile has the identity ${type}:${value}`);
+    if (!ref) throw new DomainError(ErrorCode.PROFILE_NOT_FOUND, `no profile has the identity ${identityForMessage(type, value)}`);
     return ref;
   }
 

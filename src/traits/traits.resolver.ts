@@ -11,7 +11,7 @@ export class TraitsResolver {
   constructor(private readonly writes: ApiTraitWrites) {}
 
   @Mutation(() => WriteTraitsResultModel, { description: 'Write trait values with source kind api' })
-  @RequireScopes('ingest')
+  @RequireScopes('traits:write')
   writeTraits(@Args('input') input: WriteTraitsInput, @CurrentPrincipal() principal: Principal): Promise<WriteTraitsResultModel> {
     return this.writes.write(input, principal);
   }

@@ -219,7 +219,7 @@ export async function startUiWorld(): Promise<UiWorld> {
     admin: await createKey(t, 'admin'),
     read: await createKey(t, 'profile:read'),
     pii: await createKey(t, 'profile:read:pii'),
-    ingest: await createKey(t, 'ingest'),
+    ingest: await createKey(t, 'ingest', 'traits:write'),
   };
   const player = '1';
   const phone = '+855 12 345 678';

@@ -6,10 +6,10 @@ import {
   ParseEnumPipe,
   Post,
   Res,
-  UseGuards,
 } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { CurrentPrincipal } from '../../api-keys/current-principal.decorator';
+import { ScopedBy } from '../../api-keys/scoped-by.decorator';
 import type { Principal } from '../../api-keys/scopes';
 import { IngestResult, IngestService } from './ingest.service';
 import { MESSAGE_TYPES, MessageType } from './limits';
@@ -23,7 +23,7 @@ type Route = (typeof ROUTES)[number];
 // with reasons (400 when none was accepted). The body is taken as is (no DTO whitelist): the
 // Segment spec allows any field, and the rules live in the message checker.
 @Controller('v1')
-@UseGuards(WriteKeyGuard)
+@ScopedBy(WriteKeyGuard, 'ingest')
 export class IngestController {
   constructor(private readonly ingest: IngestService) {}
 

@@ -1,5 +1,5 @@
-import { RESERVED_TRAIT_NAMES } from '../../trait-definitions/rules/reserved-names';
 import { formatIssue } from '../../common/yaml/yaml-issue';
+import { RESERVED_TRAIT_NAMES } from '../../trait-definitions/rules/reserved-names';
 import { normalizeIdentity } from '../identity-normalizer';
 import { parseIdentityConfig } from './identity-config.parser';
 import { DEFAULT_IDENTITY_RULES, isBlocked, limitOf, ruleOf } from './identity-rules';
@@ -26,13 +26,16 @@ describe('identity.yaml', () => {
 types:
   email: { limit: 2, blocked: { patterns: ['@example\\.com$'] } }
   player_id: { priority: 90 }
+  phone: { pii: true }
 `);
     expect(ruleOf(rules!, 'email')).toMatchObject({
       priority: 80,
       limit: 2,
       normalize: ['trim', 'lowercase'],
+      pii: true,
     });
-    expect(ruleOf(rules!, 'player_id')).toMatchObject({ priority: 90, limit: 100 });
+    expect(ruleOf(rules!, 'player_id')).toMatchObject({ priority: 90, limit: 100, pii: false });
+    expect(ruleOf(rules!, 'phone')).toMatchObject({ pii: true });
     expect(ruleOf(rules!, 'user_id')).toMatchObject({ priority: 100, limit: 1 });
     expect(normalizeIdentity('email', ' Tester@EXAMPLE.com ', rules!)).toMatchObject({
       ok: false,
@@ -89,7 +92,7 @@ colour: blue
 `),
     ).toEqual([
       'defs/identity.yaml:3:21: types.user_id.limit: must be >= 1',
-      'defs/identity.yaml:5:16: types.device_id.prio: unknown key (allowed: priority, limit, normalize, blocked)',
+      'defs/identity.yaml:5:16: types.device_id.prio: unknown key (allowed: priority, limit, normalize, blocked, pii)',
       'defs/identity.yaml:5:43: types.device_id.normalize[1]: must be one of trim, lowercase',
       'defs/identity.yaml:8:1: colour: unknown key (allowed: types, blocked, unknown_types)',
     ]);

@@ -1,12 +1,7 @@
 import Ajv from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { schemaProblems } from '../../common/yaml/schema-problems';
-import {
-  compareIssues,
-  DefinitionIssue,
-  formatPath,
-  YamlPath,
-} from '../../common/yaml/yaml-issue';
+import { compareIssues, DefinitionIssue, formatPath, YamlPath } from '../../common/yaml/yaml-issue';
 import { YamlLocator } from '../../common/yaml/yaml-locator';
 import { IDENTITY_FILE_SCHEMA } from './identity-config.schema';
 import {
@@ -33,6 +28,7 @@ interface TypeItem {
   limit?: number;
   normalize?: NormalizeStep[];
   blocked?: BlockedItem;
+  pii?: boolean;
 }
 
 interface IdentityFile {
@@ -91,6 +87,7 @@ function toRules(file: IdentityFile): IdentityRules {
       limit: item.limit ?? base?.limit ?? unknownTypes.limit,
       normalize: item.normalize ?? base?.normalize ?? ['trim'],
       blocked: blockList(item.blocked?.values ?? [], item.blocked?.patterns ?? []),
+      pii: item.pii ?? base?.pii ?? false,
     });
   }
   const blocked = blockList(

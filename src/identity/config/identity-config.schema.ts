@@ -25,6 +25,7 @@ const TYPE_SCHEMA: SchemaObject = {
       items: { type: 'string', enum: [...NORMALIZE_STEPS] },
     },
     blocked: BLOCKED_SCHEMA,
+    pii: { type: 'boolean' },
   },
 };
 

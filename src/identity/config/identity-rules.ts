@@ -18,6 +18,8 @@ export interface IdentityTypeRule {
   limit: number;
   normalize: readonly NormalizeStep[];
   blocked: BlockList;
+  // Values of a PII type are shown only to keys with profile:read:pii (src/profiles/masking).
+  pii: boolean;
 }
 
 export interface UnknownTypesRule {
@@ -47,17 +49,46 @@ const EMPTY_BLOCKS: BlockList = { values: new Set(), patterns: [] };
 
 // Kept in sync with the reserved trait names (trait-definitions/rules/reserved-names.ts).
 export const DEFAULT_TYPE_RULES: readonly IdentityTypeRule[] = [
-  { type: 'user_id', priority: 100, limit: 1, normalize: ['trim'], blocked: EMPTY_BLOCKS },
+  {
+    type: 'user_id',
+    priority: 100,
+    limit: 1,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    pii: false,
+  },
   {
     type: 'email',
     priority: 80,
     limit: 5,
     normalize: ['trim', 'lowercase'],
     blocked: EMPTY_BLOCKS,
+    pii: true,
   },
-  { type: 'device_id', priority: 50, limit: 20, normalize: ['trim'], blocked: EMPTY_BLOCKS },
-  { type: 'network_userid', priority: 40, limit: 20, normalize: ['trim'], blocked: EMPTY_BLOCKS },
-  { type: 'anonymous_id', priority: 30, limit: 100, normalize: ['trim'], blocked: EMPTY_BLOCKS },
+  {
+    type: 'device_id',
+    priority: 50,
+    limit: 20,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    pii: false,
+  },
+  {
+    type: 'network_userid',
+    priority: 40,
+    limit: 20,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    pii: false,
+  },
+  {
+    type: 'anonymous_id',
+    priority: 30,
+    limit: 100,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    pii: false,
+  },
 ];
 
 export const DEFAULT_UNKNOWN_TYPES: UnknownTypesRule = { accept: true, priority: 0, limit: 100 };
@@ -82,7 +113,7 @@ export function ruleOf(rules: IdentityRules, type: string): IdentityTypeRule | u
   if (known) return known;
   if (!rules.unknownTypes.accept) return undefined;
   const { priority, limit } = rules.unknownTypes;
-  return { type, priority, limit, normalize: ['trim'], blocked: EMPTY_BLOCKS };
+  return { type, priority, limit, normalize: ['trim'], blocked: EMPTY_BLOCKS, pii: false };
 }
 
 export function limitOf(rules: IdentityRules, type: string): number {

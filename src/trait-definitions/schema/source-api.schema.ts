@@ -1,6 +1,6 @@
 import type { SourceKindDefinition } from './source-kind';
 
-// source: { kind: api } — values are written through the API (writeTraits, keys with scope ingest).
+// source: { kind: api } — values are written through the API (writeTraits, keys with scope traits:write).
 export interface ApiSourceBlock {
   kind: 'api';
 }

@@ -18,7 +18,7 @@ export class PredictionsController {
 
   @Post()
   @HttpCode(200)
-  @RequireScopes('ingest')
+  @RequireScopes('traits:write')
   upload(
     @Query() query: PredictionsUploadQuery,
     @Req() req: FastifyRequest,

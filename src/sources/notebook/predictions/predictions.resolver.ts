@@ -13,7 +13,7 @@ export class PredictionsResolver {
   @Mutation(() => PredictionsResultModel, {
     description: 'Record the predictions of a notebook run elsewhere, for one trait',
   })
-  @RequireScopes('ingest')
+  @RequireScopes('traits:write')
   recordPredictions(
     @Args() args: RecordPredictionsArgs,
     @CurrentPrincipal() principal: Principal,

@@ -6,7 +6,7 @@ import type { TraitDetailQuery } from '../../gql/graphql';
 type Trait = NonNullable<TraitDetailQuery['traitDefinition']>;
 
 const OTHER_SOURCES: Record<string, string> = {
-  api: 'Written through the API (writeTraits) by keys with the ingest scope.',
+  api: 'Written through the API (writeTraits) by keys with the traits:write scope.',
   event: 'Set from event properties as events are processed.',
   audience: 'Membership of an audience, evaluated by Traitbase.',
 };
