@@ -44,10 +44,7 @@ export class ApiKeysService {
     const bad = scopes.filter((s) => !isScope(s));
     if (!name.trim()) throw new DomainError(ErrorCode.INVALID_INPUT, 'name: must not be empty');
     if (scopes.length === 0 || bad.length > 0) {
-      throw new DomainError(
-        ErrorCode.INVALID_INPUT,
-        `scopes: unknown or missing scope(s) ${bad.join(', ')}`.trim(),
-      );
+      throw new DomainError(ErrorCode.INVALID_INPUT, `scopes: unknown or missing scope(s) ${bad.join(', ')}`.trim());
     }
     const prefix = randomBytes(8).toString('hex').slice(0, 10);
     const secret = randomBytes(24).toString('base64url');
@@ -59,10 +56,7 @@ export class ApiKeysService {
 
   async revoke(idOrPrefix: string): Promise<boolean> {
     const where = /^[0-9a-f-]{36}$/.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
-    const res = await this.keys.update(
-      { ...where, revokedAt: IsNull() },
-      { revokedAt: new Date() },
-    );
+    const res = await this.keys.update({ ...where, revokedAt: IsNull() }, { revokedAt: new Date() });
     this.cache.clear();
     return (res.affected ?? 0) > 0;
   }
