@@ -2,6 +2,7 @@ import { Logger, LoggerService, LogLevel, ValidationPipe } from '@nestjs/common'
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
+import { handleFastifyError } from './common/errors/fastify-error-handler';
 import { validationErrorFactory } from './common/errors/validation-errors';
 import type { AppConfig } from './config/configuration';
 import { requestContext, requestId } from './logging/request-context';
@@ -32,6 +33,7 @@ export async function createApp(
     }),
   );
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.setErrorHandler(handleFastifyError);
   // Every log line of a request carries its id, which the response returns as X-Request-Id.
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { ExecutionResult } from 'graphql';
 import { toPublicError } from '../errors/error-mapping';
+import { fastifyError, isFastifyError } from '../errors/fastify-error-handler';
 
 interface FormattedResponse {
   statusCode: number;
@@ -42,8 +43,10 @@ export function formatGraphqlErrors(execution: ExecutionResult & { statusCode?: 
       if (!execution.data) statusCode = Math.max(statusCode, 400);
       continue;
     }
-    const pub = toPublicError(original);
+    // A body Fastify could not parse (bad JSON, too large) reaches here as a FastifyError.
+    const pub = toPublicError(isFastifyError(original) ? fastifyError(original) : original);
     if ((pub.status === 401 || pub.status === 403) && statusCode === 200) statusCode = pub.status;
+    if ((pub.status === 400 || pub.status === 413) && !execution.data) statusCode = Math.max(statusCode, pub.status);
     errors.push(rebuild(error, pub.message, { code: pub.graphqlCode, details: pub.details, errorId: pub.errorId }));
   }
   return { statusCode, response: { data: execution.data ?? null, errors } };

@@ -3,6 +3,7 @@ import { EventTraitMap, traitValuesOf } from '../event-traits/event-trait-map.se
 import { checkAgainstPlan, IngestSource } from '../plan/plan-validator';
 import type { TrackingPlan } from '../plan/tracking-plan';
 import { checkEnvelope, Envelope, isPlainObject } from './envelope';
+import { jsonShapeProblem } from './json-shape';
 import { isMessageType, MAX_MESSAGE_BYTES, MESSAGE_TYPES, MessageType } from './limits';
 import { Reason, reason } from './reason';
 import { shardOf } from './shard';
@@ -95,6 +96,8 @@ export function checkMessage(
 ): CheckedMessage {
   if (!isPlainObject(raw))
     return rejected(index, null, [reason('', 'type', 'message: must be a JSON object')], null);
+  const shape = jsonShapeProblem(raw);
+  if (shape) return rejected(index, raw, [reason(shape.pointer, shape.keyword, shape.rule)], null);
   const body: Record<string, unknown> = { ...ctx.defaults, ...raw };
   delete body.writeKey;
   const type = routeType ?? body.type;
