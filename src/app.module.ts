@@ -17,6 +17,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { ProfilesLoaderFactory } from './profiles/profiles.loader';
 import { ProfilesModule } from './profiles/profiles.module';
 import { FeedModule } from './feed/feed.module';
+import { ErasureModule } from './erasure/erasure.module';
 import { QueueModule } from './queue/queue.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
@@ -58,6 +59,7 @@ export class AppModule {
         DbtModule,
         NotebookModule,
         AudiencesModule,
+        ErasureModule,
         UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -8,7 +8,7 @@ import { ProfileTraitsQuery } from './dto/profile-traits.query';
 import { ProfilesService } from './profiles.service';
 import type { TraitView } from './trait-view';
 
-function parseIdentity(param: string): { type: string; value: string } {
+export function parseIdentityParam(param: string): { type: string; value: string } {
   const colon = param.indexOf(':');
   if (colon <= 0 || colon === param.length - 1) {
     throw new DomainError(ErrorCode.INVALID_INPUT, 'identity: must be written {type}:{value}, e.g. user_id:42');
@@ -29,7 +29,7 @@ export class ProfilesController {
     @Query() query: ProfileTraitsQuery,
     @CurrentPrincipal() principal: Principal,
   ): Promise<{ traits: Record<string, unknown> }> {
-    const { type, value } = parseIdentity(identity);
+    const { type, value } = parseIdentityParam(identity);
     const at = (iso?: string) => (iso === undefined ? undefined : new Date(iso));
     const ref = await this.profiles.findByIdentityOrThrow(type, value, at(query.asOf), at(query.knownAt));
     const names = query.include ? query.include.split(',').filter(Boolean) : undefined;

@@ -1,3 +1,4 @@
+import { ERASED_REASON, hashIdentity } from '../erasure/suppression';
 import { normalizeIdentity } from '../identity/identity-normalizer';
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { copyLine } from './copy-text';
@@ -29,6 +30,7 @@ export function stageRows(
   defs: ReadonlyMap<string, TraitDef | undefined>,
   sourceKind: string,
   now: Date,
+  suppressed: ReadonlySet<string> = new Set(),
 ): StagedRows {
   const lines: string[] = [];
   const rejected: RejectedRow[] = [];
@@ -45,6 +47,8 @@ export function stageRows(
     }
     const identity = normalizeIdentity(row.identity?.type, row.identity?.value);
     if (!identity.ok) return rejected.push({ index, reason: identity.reason });
+    if (suppressed.size > 0 && suppressed.has(hashIdentity(identity.type, identity.value)))
+      return rejected.push({ index, reason: ERASED_REASON });
     const checked = checkTraitValue(def, row.value);
     if (!checked.ok) return rejected.push({ index, reason: checked.reason });
     const observedAt = observedAtOf(row, now);

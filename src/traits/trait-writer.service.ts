@@ -7,6 +7,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { inTransaction } from '../database/transaction';
+import { normalizedHash, suppressedHashes } from '../erasure/suppression';
 import { FeedPublisher } from '../feed/feed-publisher.service';
 import { recordedChanges } from '../feed/feed-recorder';
 import type { PendingBatch } from '../feed/live-batch';
@@ -44,7 +45,11 @@ export class TraitWriter {
       );
     }
     const defs = await this.registry.getMany(new Set(batch.rows.map((r) => r?.trait)));
-    const { lines, rejected } = stageRows(batch.rows, defs, batch.provenance.sourceKind, now);
+    const suppressed = await suppressedHashes(
+      (sql, params) => this.dataSource.query(sql, params),
+      batch.rows.map((r) => normalizedHash(r?.identity?.type, r?.identity?.value)),
+    );
+    const { lines, rejected } = stageRows(batch.rows, defs, batch.provenance.sourceKind, now, suppressed);
     const invalid = rejected.length;
     const result: WriteResult = { accepted: 0, revisions: 0, unchanged: 0, rejected, profiles: [] };
     if (lines.length > 0) {

@@ -1,4 +1,7 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { normalizedHash, suppressedHashes } from '../../erasure/suppression';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 import { eventsAccepted, eventsInvalid } from '../event-metrics';
 import { EventTraitMapService } from '../event-traits/event-trait-map.service';
@@ -54,6 +57,7 @@ export class IngestService {
     private readonly plans: TrackingPlanService,
     private readonly traits: EventTraitMapService,
     private readonly inbox: InboxWriter,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async ingest(
@@ -73,9 +77,33 @@ export class IngestService {
       defaults,
     };
     const checked = messages.map((m, i) => checkMessage(m, i, type === 'batch' ? null : type, ctx));
-    if (!dryRun) await this.commit(source, checked);
+    // Messages of an erased person are acknowledged (so SDKs stop retrying) and never stored.
+    const kept = await this.withoutSuppressed(checked);
+    if (!dryRun) await this.commit(source, kept);
     const rejected = checked.flatMap((c) => (c.ok ? [] : [report(c.message)]));
     return { success: rejected.length === 0, accepted: checked.length - rejected.length, rejected };
+  }
+
+  private async withoutSuppressed(checked: CheckedMessage[]): Promise<CheckedMessage[]> {
+    const idsOf = (c: CheckedMessage) => {
+      if (!c.ok) return [];
+      const e = c.message.envelope;
+      const previousId =
+        e.type === 'alias'
+          ? (JSON.parse(c.message.payload) as { previousId?: unknown }).previousId
+          : undefined;
+      return [
+        normalizedHash('user_id', e.userId),
+        normalizedHash('anonymous_id', e.anonymousId),
+        typeof previousId === 'string' ? normalizedHash('user_id', previousId) : null,
+      ];
+    };
+    const suppressed = await suppressedHashes(
+      (sql, params) => this.db.query(sql, params),
+      checked.flatMap(idsOf),
+    );
+    if (suppressed.size === 0) return checked;
+    return checked.filter((c) => !idsOf(c).some((h) => h !== null && suppressed.has(h)));
   }
 
   private async commit(source: IngestSource, checked: CheckedMessage[]): Promise<void> {
