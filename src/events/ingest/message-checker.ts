@@ -43,9 +43,12 @@ export interface CheckContext {
   defaults: Record<string, unknown>;
 }
 
+// Postgres text refuses NUL and lone surrogates: they are dropped from the fields kept as text.
+const UNSTORABLE_CHARS = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+
 function text(value: unknown): string | null {
   return typeof value === 'string' || typeof value === 'number'
-    ? String(value).slice(0, 256)
+    ? String(value).slice(0, 256).replace(UNSTORABLE_CHARS, '')
     : null;
 }
 
@@ -65,8 +68,9 @@ function rejected(
       event: text(body?.event ?? body?.name),
       messageId,
       schemaVersion,
-      reasons,
-      payload,
+      reasons: reasons.map((r) => ({ ...r, rule: r.rule.replace(UNSTORABLE_CHARS, '') })),
+      // Kept in the invalid-events log only when jsonb can hold it.
+      payload: payload !== null && UNSTORABLE_ESCAPE.test(payload) ? null : payload,
     },
   };
 }

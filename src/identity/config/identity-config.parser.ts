@@ -1,3 +1,4 @@
+import { toJSOrIssue } from '../../common/yaml/to-js';
 import Ajv from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { schemaProblems } from '../../common/yaml/schema-problems';
@@ -117,7 +118,7 @@ export function parseIdentityConfig(text: string, display: string): ParsedIdenti
   }
   if (issues.length > 0) return { rules: null, issues };
 
-  const data: unknown = doc.toJS() ?? {};
+  const data: unknown = toJSOrIssue(doc, (rule) => report({ line: 1, col: 1 }, 'yaml', rule)) ?? {};
   if (!isRecord(data)) {
     report(
       { line: 1, col: 1 },

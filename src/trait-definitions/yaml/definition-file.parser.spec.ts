@@ -196,7 +196,7 @@ describe('parseDefinitionFile', () => {
         `source: { kind: api }\ntraits:\n  - { name: a, type: string, exposure: [profile:write] }\n`,
       ),
     ).toEqual([
-      'defs/stats.yaml:3:41: traits[0].exposure[0]: must be one of ingest, profile:read, profile:read:pii, audience:write, admin',
+      'defs/stats.yaml:3:41: traits[0].exposure[0]: must be one of ingest, traits:write, profile:read, profile:read:pii, audience:write, admin',
     ]);
   });
 

@@ -1,3 +1,4 @@
+import { toJSOrIssue } from '../../common/yaml/to-js';
 import Ajv from 'ajv';
 import { LineCounter, parseDocument, YAMLError } from 'yaml';
 import { traitSpecRules } from '../rules/trait-spec.rules';
@@ -76,7 +77,7 @@ function checkFile(text: string, file: FileRef): ParsedFile {
     report(error.linePos?.[0] ?? { line: 1, col: 1 }, 'yaml', yamlRule(error));
   if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return out;
 
-  const data: unknown = doc.toJS();
+  const data: unknown = toJSOrIssue(doc, (rule) => report({ line: 1, col: 1 }, 'yaml', rule));
   const locator = new YamlLocator(doc, lines);
   if (!isRecord(data)) {
     report(
