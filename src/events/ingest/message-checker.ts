@@ -44,6 +44,7 @@ export interface CheckContext {
 }
 
 // Postgres text refuses NUL and lone surrogates: they are dropped from the fields kept as text.
+// eslint-disable-next-line no-control-regex -- NUL is exactly what is looked for
 const UNSTORABLE_CHARS = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 function text(value: unknown): string | null {
