@@ -4,20 +4,22 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AudiencesModule } from './audiences/audiences.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
-import { EventsModule } from './events/events.module';
-import { ExplainModule } from './explain/explain.module';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
 import type { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
+import { EventsModule } from './events/events.module';
+import { ExplainModule } from './explain/explain.module';
+import { FeedModule } from './feed/feed.module';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProfilesLoaderFactory } from './profiles/profiles.loader';
 import { ProfilesModule } from './profiles/profiles.module';
-import { FeedModule } from './feed/feed.module';
 import { QueueModule } from './queue/queue.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
 import { DbtModule } from './sources/dbt/dbt.module';
@@ -39,8 +41,8 @@ export class AppModule {
         }),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          imports: [ProfilesModule],
-          inject: [APP_CONFIG, ProfilesLoaderFactory],
+          imports: [ProfilesModule, ApiKeysModule],
+          inject: [APP_CONFIG, ProfilesLoaderFactory, ApiKeysService],
           useFactory: graphqlOptions,
         }),
         RedisModule,
@@ -58,6 +60,7 @@ export class AppModule {
         DbtModule,
         NotebookModule,
         AudiencesModule,
+        RealtimeModule,
         UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

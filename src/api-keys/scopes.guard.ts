@@ -27,24 +27,40 @@ export class ScopesGuard implements CanActivate {
     const req = this.request(context);
     const principal = await this.principalOf(req);
     if (!required.some((scope) => hasScope(principal, scope))) {
-      throw new DomainError(ErrorCode.FORBIDDEN, `this key lacks the scope ${required.join(' or ')}`);
+      throw new DomainError(
+        ErrorCode.FORBIDDEN,
+        `this key lacks the scope ${required.join(' or ')}`,
+      );
     }
     return true;
   }
 
-  private async principalOf(req: AuthedRequest & { connectionParams?: { apiKey?: unknown } }): Promise<Principal> {
+  private async principalOf(
+    req: AuthedRequest & { connectionParams?: { apiKey?: unknown } },
+  ): Promise<Principal> {
     if (req.principal) return req.principal;
     const token = keyFromAuthorization(req.headers?.authorization);
-    if (!token) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'an API key is required (Authorization: Bearer <key>)');
+    if (!token)
+      throw new DomainError(
+        ErrorCode.UNAUTHENTICATED,
+        'an API key is required (Authorization: Bearer <key>)',
+      );
     const principal = await this.apiKeys.authenticate(token);
-    if (!principal) throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown or revoked');
+    if (!principal)
+      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown or revoked');
     req.principal = principal;
     return principal;
   }
 
   private request(context: ExecutionContext): AuthedRequest {
     if (context.getType<string>() === 'graphql') {
-      return GqlExecutionContext.create(context).getContext<{ req: AuthedRequest }>().req;
+      const ctx = GqlExecutionContext.create(context).getContext<{
+        req: AuthedRequest;
+        principal?: Principal;
+      }>();
+      // A subscription's key was checked on connection_init (graphql.options.ts).
+      if (ctx.principal) ctx.req.principal = ctx.principal;
+      return ctx.req;
     }
     return context.switchToHttp().getRequest<AuthedRequest>();
   }
