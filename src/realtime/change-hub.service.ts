@@ -7,6 +7,7 @@ import { FeedListener } from '../feed/feed-listener.service';
 import { FeedReader, MAX_CATCH_UP } from '../feed/feed-reader.service';
 import type { LiveBatch } from '../feed/live-batch';
 import { IdentityService } from '../identity/identity.service';
+import type { TraitDef } from '../trait-definitions/trait-def';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import { ProfileStream, StreamOwner } from './profile-stream';
 
@@ -129,6 +130,15 @@ export class ChangeHub implements StreamOwner, OnModuleInit, OnModuleDestroy {
       .catch((err: Error) => this.logger.error(`dispatching feed batch ${batch.xid}: ${err.name}`));
   }
 
+  // A change can name a trait defined a moment ago by another process (an audience saved there):
+  // the registry is reloaded rather than the change dropped as unreadable.
+  private async definitions(names: Set<string>): Promise<Map<string, TraitDef | undefined>> {
+    const defs = await this.registry.getMany(names);
+    if ([...defs.values()].every((d) => d !== undefined)) return defs;
+    this.registry.invalidate();
+    return this.registry.getMany(names);
+  }
+
   // Groups changes by profile and revision (one transaction's changes to one profile), keeping
   // commit order, and offers each group to the profile's subscribers (or to `only`).
   private async offerAll(
@@ -153,7 +163,7 @@ export class ChangeHub implements StreamOwner, OnModuleInit, OnModuleDestroy {
     const names = new Set<string>();
     for (const g of groups)
       for (const c of g) if (c.name !== null && TRAIT_KINDS.has(c.kind)) names.add(c.name);
-    const defs = await this.registry.getMany(names);
+    const defs = await this.definitions(names);
     for (const g of groups) {
       const targets = only ?? [...(this.byProfile.get(g[0].profileId) ?? [])];
       for (const s of targets) {
