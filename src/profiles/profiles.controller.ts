@@ -10,7 +10,10 @@ import type { TraitView } from './trait-view';
 function parseIdentity(param: string): { type: string; value: string } {
   const colon = param.indexOf(':');
   if (colon <= 0 || colon === param.length - 1) {
-    throw new DomainError(ErrorCode.INVALID_INPUT, 'identity: must be written {type}:{value}, e.g. user_id:42');
+    throw new DomainError(
+      ErrorCode.INVALID_INPUT,
+      'identity: must be written {type}:{value}, e.g. user_id:42',
+    );
   }
   return { type: param.slice(0, colon), value: param.slice(colon + 1) };
 }
@@ -30,10 +33,17 @@ export class ProfilesController {
   ): Promise<{ traits: Record<string, unknown> }> {
     const { type, value } = parseIdentity(identity);
     const at = (iso?: string) => (iso === undefined ? undefined : new Date(iso));
-    const ref = await this.profiles.findByIdentityOrThrow(type, value, at(query.asOf), at(query.knownAt));
+    const ref = await this.profiles.findByIdentityOrThrow(
+      type,
+      value,
+      at(query.asOf),
+      at(query.knownAt),
+    );
     const names = query.include ? query.include.split(',').filter(Boolean) : undefined;
     const views = await this.profiles.traits(principal, ref, names);
-    return { traits: Object.fromEntries(views.map((v) => [v.name, query.verbose ? verbose(v) : v.value])) };
+    return {
+      traits: Object.fromEntries(views.map((v) => [v.name, query.verbose ? verbose(v) : v.value])),
+    };
   }
 }
 

@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FeedModule } from '../feed/feed.module';
 import { IdentityModule } from '../identity/identity.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../traits/traits.module';
 import { ProfileAt } from './as-of/profile-at.service';
+import { ProfileCache } from './cache/profile-cache.service';
 import { ProfileEntity } from './profile.entity';
 import { ProfilesController } from './profiles.controller';
 import { ProfilesLoaderFactory } from './profiles.loader';
@@ -11,9 +13,15 @@ import { ProfilesResolver } from './profiles.resolver';
 import { ProfilesService } from './profiles.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProfileEntity]), IdentityModule, TraitDefinitionsModule, TraitsModule],
+  imports: [
+    TypeOrmModule.forFeature([ProfileEntity]),
+    FeedModule,
+    IdentityModule,
+    TraitDefinitionsModule,
+    TraitsModule,
+  ],
   controllers: [ProfilesController],
-  providers: [ProfilesService, ProfilesResolver, ProfilesLoaderFactory, ProfileAt],
+  providers: [ProfilesService, ProfilesResolver, ProfilesLoaderFactory, ProfileAt, ProfileCache],
   exports: [ProfilesService, ProfilesLoaderFactory],
 })
 export class ProfilesModule {}

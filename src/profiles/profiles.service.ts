@@ -11,10 +11,17 @@ import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import type { StoredValue } from '../traits/stored-value';
 import { TraitReader } from '../traits/trait-reader.service';
 import { ProfileAt } from './as-of/profile-at.service';
-import { ProfileEntity } from './profile.entity';
+import { ProfileCache } from './cache/profile-cache.service';
 import { HistoricalRef, isHistorical, ProfileRef } from './profile-ref';
+import { ProfileEntity } from './profile.entity';
 import type { IdentityModel } from './profile.model';
-import { provenanceOf, ProvenanceView, toTraitView, TraitView, visibleTraitViews } from './trait-view';
+import {
+  provenanceOf,
+  ProvenanceView,
+  toTraitView,
+  TraitView,
+  visibleTraitViews,
+} from './trait-view';
 
 export interface RevisionView {
   value: unknown;
@@ -34,6 +41,7 @@ export class ProfilesService {
     private readonly registry: TraitRegistry,
     private readonly reader: TraitReader,
     private readonly at: ProfileAt,
+    private readonly cache: ProfileCache,
   ) {}
 
   async findByIdentity(
@@ -43,11 +51,19 @@ export class ProfilesService {
     knownAt?: Date | null,
   ): Promise<ProfileRef | null> {
     if (asOf || knownAt) return this.at.resolve(type, value, asOf, knownAt);
-    const profileId = await this.identities.profileIdOf(type, value);
+    const profileId = await this.cache.profileOf(type, value, () =>
+      this.identities.profileIdOf(type, value),
+    );
     if (!profileId) return null;
-    const row = await this.profiles.findOne({ where: { id: profileId }, select: { id: true, revision: true } });
-    if (!row) return null;
-    return { id: row.id, revision: Number(row.revision), asOf: null };
+    const revision = await this.cache.revisionOf(profileId, async () => {
+      const row = await this.profiles.findOne({
+        where: { id: profileId },
+        select: { id: true, revision: true },
+      });
+      return row ? Number(row.revision) : null;
+    });
+    if (revision === null) return null;
+    return { id: profileId, revision, asOf: null };
   }
 
   async findByIdentityOrThrow(
@@ -57,7 +73,11 @@ export class ProfilesService {
     knownAt?: Date | null,
   ): Promise<ProfileRef> {
     const ref = await this.findByIdentity(type, value, asOf, knownAt);
-    if (!ref) throw new DomainError(ErrorCode.PROFILE_NOT_FOUND, `no profile has the identity ${type}:${value}`);
+    if (!ref)
+      throw new DomainError(
+        ErrorCode.PROFILE_NOT_FOUND,
+        `no profile has the identity ${type}:${value}`,
+      );
     return ref;
   }
 
@@ -67,7 +87,9 @@ export class ProfilesService {
 
   // A read of the past answers from dated facts (ProfileAt), today's view from trait_value.
   storedValues(ref: ProfileRef): Promise<StoredValue[]> {
-    return isHistorical(ref) ? this.at.values(ref) : this.reader.valuesOf([ref.id]);
+    return isHistorical(ref)
+      ? this.at.values(ref)
+      : this.cache.valuesOf([ref.id], (ids) => this.reader.valuesOf(ids));
   }
 
   mergesAt(ref: HistoricalRef): Promise<MergeLogEntryModel[]> {
@@ -85,21 +107,36 @@ export class ProfilesService {
     names?: string[],
   ): Promise<TraitView[]> {
     const byId = await this.registry.byIdMap();
-    const byName = names ? await this.registry.getMany(names) : new Map<string, TraitDef | undefined>();
-    return visibleTraitViews(principal, byId, byName, stored, names, ref.asOf ?? new Date(), ref.asOf !== null);
+    const byName = names
+      ? await this.registry.getMany(names)
+      : new Map<string, TraitDef | undefined>();
+    return visibleTraitViews(
+      principal,
+      byId,
+      byName,
+      stored,
+      names,
+      ref.asOf ?? new Date(),
+      ref.asOf !== null,
+    );
   }
 
   async readableDef(principal: Principal, name: string): Promise<TraitDef> {
     const def = await this.registry.get(name);
     if (!def) throw new DomainError(ErrorCode.TRAIT_NOT_FOUND, `trait ${name} is not defined`);
-    if (!canReadTrait(principal, def)) throw new DomainError(ErrorCode.FORBIDDEN, `this key may not read trait ${name}`);
+    if (!canReadTrait(principal, def))
+      throw new DomainError(ErrorCode.FORBIDDEN, `this key may not read trait ${name}`);
     return def;
   }
 
   async trait(principal: Principal, ref: ProfileRef, name: string): Promise<TraitView> {
     const def = await this.readableDef(principal, name);
     const stored = await this.storedValues(ref);
-    return toTraitView(def, stored.find((s) => s.traitId === def.id), ref.asOf ?? new Date());
+    return toTraitView(
+      def,
+      stored.find((s) => s.traitId === def.id),
+      ref.asOf ?? new Date(),
+    );
   }
 
   // Newest first, a page of `limit` after the cursor of the previous page's last revision.

@@ -5,17 +5,25 @@ import { IdentityInput } from './identity.input';
 
 @ArgsType()
 export class ProfileArgs {
-  @Field(() => IdentityInput) @ValidateNested() @Type(() => IdentityInput)
+  @Field(() => IdentityInput)
+  @ValidateNested()
+  @Type(() => IdentityInput)
   identity!: IdentityInput;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Read the profile exactly as it was at this time' })
-  @IsOptional() @IsDate()
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Read the profile exactly as it was at this time',
+  })
+  @IsOptional()
+  @IsDate()
   asOf?: Date;
 
   @Field(() => GraphQLISODateTime, {
     nullable: true,
-    description: 'Answer with only what had been recorded by this time (default now; asOf defaults to it)',
+    description:
+      'Answer with only what had been recorded by this time (default now; asOf defaults to it)',
   })
-  @IsOptional() @IsDate()
+  @IsOptional()
+  @IsDate()
   knownAt?: Date;
 }
