@@ -3,11 +3,11 @@ import { CurrentPrincipal } from '../api-keys/current-principal.decorator';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import type { Principal } from '../api-keys/scopes';
 import { MergeLogEntryModel } from '../identity/graphql/identity.models';
-import { ProfileArgs } from './dto/profile.args';
+import { ProfileArgs, ProfilesArgs } from './dto/profile.args';
 import { isHistorical, ProfileRef } from './profile-ref';
 import { IdentityModel, ProfileModel, TraitRevisionModel, TraitValueModel } from './profile.model';
 import type { ProfileLoaders } from './profiles.loader';
-import { ProfilesService, RevisionView } from './profiles.service';
+import { MAX_BATCH_LOOKUP, ProfilesService, RevisionView } from './profiles.service';
 import type { TraitView } from './trait-view';
 
 interface GqlContext {
@@ -30,6 +30,15 @@ export class ProfilesResolver {
       args.asOf,
       args.knownAt,
     );
+  }
+
+  @Query(() => [ProfileModel], {
+    name: 'profiles',
+    nullable: 'items',
+    description: `Profiles of up to ${MAX_BATCH_LOOKUP} identities in one lookup, in the order asked (null where none)`,
+  })
+  profilesOf(@Args() args: ProfilesArgs): Promise<(ProfileRef | null)[]> {
+    return this.profiles.findManyByIdentity(args.identities);
   }
 
   @ResolveField(() => [IdentityModel])

@@ -5,6 +5,7 @@ import { canReadTrait, Principal } from '../api-keys/scopes';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { decodeCursor, encodeCursor } from '../common/paging/keyset';
 import type { MergeLogEntryModel } from '../identity/graphql/identity.models';
+import { normalizeIdentity } from '../identity/identity-normalizer';
 import { IdentityService } from '../identity/identity.service';
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
@@ -32,6 +33,15 @@ export interface RevisionView {
 }
 
 export const MAX_HISTORY = 500;
+export const MAX_BATCH_LOOKUP = 100;
+
+// The profiles of many identities in one statement, in the order asked (null where none).
+const PROFILES_OF_IDENTITIES = `
+SELECT x.ord, p.id, p.revision
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(type, value, ord)
+LEFT JOIN identity i ON i.type = x.type AND i.value = x.value
+LEFT JOIN profile p ON p.id = i.profile_id
+ORDER BY x.ord`;
 
 @Injectable()
 export class ProfilesService {
@@ -64,6 +74,38 @@ export class ProfilesService {
     });
     if (revision === null) return null;
     return { id: profileId, revision, asOf: null };
+  }
+
+  // Up to MAX_BATCH_LOOKUP identities in one storage round trip; null for an unknown or blocked one.
+  async findManyByIdentity(
+    identities: readonly { type: string; value: string }[],
+  ): Promise<(ProfileRef | null)[]> {
+    if (identities.length > MAX_BATCH_LOOKUP) {
+      throw new DomainError(
+        ErrorCode.INVALID_INPUT,
+        `identities: at most ${MAX_BATCH_LOOKUP} per call`,
+        {
+          identities: `at most ${MAX_BATCH_LOOKUP} per call, got ${identities.length}`,
+        },
+      );
+    }
+    const types: (string | null)[] = [];
+    const values: (string | null)[] = [];
+    identities.forEach((input, index) => {
+      const id = normalizeIdentity(input.type, input.value);
+      if (!id.ok && !id.blocked) {
+        throw new DomainError(ErrorCode.INVALID_INPUT, `identities.${index}: ${id.reason}`, {
+          [`identities.${index}`]: id.reason,
+        });
+      }
+      types.push(id.ok ? id.type : null);
+      values.push(id.ok ? id.value : null);
+    });
+    const rows: { id: string | null; revision: string | null }[] = await this.profiles.query(
+      PROFILES_OF_IDENTITIES,
+      [types, values],
+    );
+    return rows.map((r) => (r.id ? { id: r.id, revision: Number(r.revision), asOf: null } : null));
   }
 
   async findByIdentityOrThrow(

@@ -1,6 +1,6 @@
 import { ArgsType, Field, GraphQLISODateTime } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsDate, IsOptional, ValidateNested } from 'class-validator';
+import { IsArray, IsDate, IsOptional, ValidateNested } from 'class-validator';
 import { IdentityInput } from './identity.input';
 
 @ArgsType()
@@ -26,4 +26,14 @@ export class ProfileArgs {
   @IsOptional()
   @IsDate()
   knownAt?: Date;
+}
+
+@ArgsType()
+export class ProfilesArgs {
+  // The limit (100) is checked by the service, so the error names it in the API's error shape.
+  @Field(() => [IdentityInput])
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => IdentityInput)
+  identities!: IdentityInput[];
 }
