@@ -4,21 +4,23 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApiKeysService } from './api-keys/api-keys.service';
 import { AudiencesModule } from './audiences/audiences.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
-import { EventsModule } from './events/events.module';
-import { ExplainModule } from './explain/explain.module';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
 import type { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
+import { ErasureModule } from './erasure/erasure.module';
+import { EventsModule } from './events/events.module';
+import { ExplainModule } from './explain/explain.module';
+import { FeedModule } from './feed/feed.module';
 import { graphqlOptions } from './graphql/graphql.options';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { ProfilesLoaderFactory } from './profiles/profiles.loader';
 import { ProfilesModule } from './profiles/profiles.module';
-import { FeedModule } from './feed/feed.module';
-import { ErasureModule } from './erasure/erasure.module';
 import { QueueModule } from './queue/queue.module';
+import { RealtimeModule } from './realtime/realtime.module';
 import { RedisModule } from './redis/redis.module';
 import { RunsModule } from './runs/runs.module';
 import { DbtModule } from './sources/dbt/dbt.module';
@@ -40,8 +42,8 @@ export class AppModule {
         }),
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
-          imports: [ProfilesModule],
-          inject: [APP_CONFIG, ProfilesLoaderFactory],
+          imports: [ProfilesModule, ApiKeysModule],
+          inject: [APP_CONFIG, ProfilesLoaderFactory, ApiKeysService],
           useFactory: graphqlOptions,
         }),
         RedisModule,
@@ -60,6 +62,7 @@ export class AppModule {
         NotebookModule,
         AudiencesModule,
         ErasureModule,
+        RealtimeModule,
         UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

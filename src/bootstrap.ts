@@ -32,6 +32,13 @@ export async function createApp(
       exceptionFactory: validationErrorFactory,
     }),
   );
+  if (config.corsOrigins?.length) {
+    app.enableCors({
+      origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+      allowedHeaders: ['authorization', 'content-type'],
+      exposedHeaders: ['x-request-id', 'retry-after'],
+    });
+  }
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setErrorHandler(handleFastifyError);
   // Every log line of a request carries its id, which the response returns as X-Request-Id.

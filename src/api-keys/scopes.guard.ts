@@ -63,7 +63,13 @@ export class ScopesGuard implements CanActivate {
 
   private request(context: ExecutionContext): AuthedRequest {
     if (context.getType<string>() === 'graphql') {
-      return GqlExecutionContext.create(context).getContext<{ req: AuthedRequest }>().req;
+      const ctx = GqlExecutionContext.create(context).getContext<{
+        req: AuthedRequest;
+        principal?: Principal;
+      }>();
+      // A subscription's key was checked on connection_init (graphql.options.ts).
+      if (ctx.principal) ctx.req.principal = ctx.principal;
+      return ctx.req;
     }
     return context.switchToHttp().getRequest<AuthedRequest>();
   }

@@ -14,6 +14,10 @@ export interface AppConfig {
   apiKeyCacheMs: number;
   introspection: boolean;
   feedRetentionSeconds: number;
+  // Profiles kept in each process's hot cache (0: no cache; default DEFAULT_PROFILE_CACHE_SIZE).
+  profileCacheSize?: number;
+  // Browser origins allowed to call the API (CORS); empty: no CORS headers; ['*']: any origin.
+  corsOrigins?: string[];
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -34,5 +38,10 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       ? env.GRAPHQL_INTROSPECTION === 'true'
       : process.env.NODE_ENV !== 'production',
     feedRetentionSeconds: durationSeconds(env.FEED_RETENTION) ?? 7 * 86_400,
+    profileCacheSize: env.PROFILE_CACHE_SIZE,
+    corsOrigins: (env.CORS_ORIGINS ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
   };
 }

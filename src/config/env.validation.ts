@@ -99,6 +99,19 @@ export class EnvironmentVariables {
   @Validate(IsDuration)
   FEED_RETENTION: string = '7d';
 
+  @IsOptional()
+  @IsInt({ message: 'must be an integer from 0 to 10000000' })
+  @Min(0, { message: 'must be an integer from 0 to 10000000' })
+  @Max(10_000_000, { message: 'must be an integer from 0 to 10000000' })
+  PROFILE_CACHE_SIZE: number = 100_000; // DEFAULT_PROFILE_CACHE_SIZE
+
+  // Comma-separated browser origins allowed to call the API, e.g. https://game.example,https://admin.example; * for any.
+  @IsOptional()
+  @Matches(/^(\*|https?:\/\/[^\s,]+(,\s*https?:\/\/[^\s,]+)*)$/, {
+    message: 'must be * or a comma-separated list of origins such as https://game.example',
+  })
+  CORS_ORIGINS?: string;
+
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()
   @IsString()

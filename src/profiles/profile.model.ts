@@ -64,7 +64,10 @@ export class TraitRevisionModel {
 export class ProfileModel {
   @Field(() => ID) id!: string;
   @Field(() => Int, { description: 'Bumped on every change to the profile' }) revision!: number;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Set when the profile is read as of a past time' })
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description: 'Set when the profile is read as of a past time',
+  })
   asOf!: Date | null;
   @Field(() => GraphQLISODateTime, {
     nullable: true,

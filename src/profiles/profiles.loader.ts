@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
-import type { IdentityEntity } from '../identity/identity.entity';
 import type { MergeLogEntryModel } from '../identity/graphql/identity.models';
+import type { IdentityEntity } from '../identity/identity.entity';
 import { IdentityService } from '../identity/identity.service';
 import { MergeLogService } from '../identity/merge-log.service';
 import type { StoredValue } from '../traits/stored-value';
 import { TraitReader } from '../traits/trait-reader.service';
+import { ProfileCache } from './cache/profile-cache.service';
 
 export interface ProfileLoaders {
   // Today's values; a profile read as of a past time is answered by ProfileAt.
@@ -27,11 +28,18 @@ export class ProfilesLoaderFactory {
     private readonly reader: TraitReader,
     private readonly identities: IdentityService,
     private readonly mergeLog: MergeLogService,
+    private readonly cache: ProfileCache,
   ) {}
 
   create(): ProfileLoaders {
     return {
-      values: new DataLoader(async (ids) => groupBy(ids, await this.reader.valuesOf(ids), (r) => r.profileId)),
+      values: new DataLoader(async (ids) =>
+        groupBy(
+          ids,
+          await this.cache.valuesOf(ids, (missing) => this.reader.valuesOf(missing)),
+          (r) => r.profileId,
+        ),
+      ),
       identities: new DataLoader(async (ids) =>
         groupBy(ids, await this.identities.listByProfiles(ids), (r) => r.profileId),
       ),

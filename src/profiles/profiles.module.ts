@@ -1,9 +1,11 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { FeedModule } from '../feed/feed.module';
 import { IdentityModule } from '../identity/identity.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../traits/traits.module';
 import { ProfileAt } from './as-of/profile-at.service';
+import { ProfileCache } from './cache/profile-cache.service';
 import { IdentityMaskResolver, IdentityRefMaskResolver } from './masking/identity-mask.resolver';
 import { ProfileEntity } from './profile.entity';
 import { ProfilesController } from './profiles.controller';
@@ -12,7 +14,13 @@ import { ProfilesResolver } from './profiles.resolver';
 import { ProfilesService } from './profiles.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ProfileEntity]), IdentityModule, TraitDefinitionsModule, TraitsModule],
+  imports: [
+    TypeOrmModule.forFeature([ProfileEntity]),
+    FeedModule,
+    IdentityModule,
+    TraitDefinitionsModule,
+    TraitsModule,
+  ],
   controllers: [ProfilesController],
   providers: [
     ProfilesService,
@@ -21,6 +29,7 @@ import { ProfilesService } from './profiles.service';
     ProfileAt,
     IdentityMaskResolver,
     IdentityRefMaskResolver,
+    ProfileCache,
   ],
   exports: [ProfilesService, ProfilesLoaderFactory],
 })

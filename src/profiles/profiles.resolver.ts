@@ -1,13 +1,13 @@
 import { Args, Context, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../api-keys/current-principal.decorator';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
-import { MergeLogEntryModel } from '../identity/graphql/identity.models';
 import type { Principal } from '../api-keys/scopes';
-import { ProfileArgs } from './dto/profile.args';
+import { MergeLogEntryModel } from '../identity/graphql/identity.models';
+import { ProfileArgs, ProfilesArgs } from './dto/profile.args';
 import { isHistorical, ProfileRef } from './profile-ref';
 import { IdentityModel, ProfileModel, TraitRevisionModel, TraitValueModel } from './profile.model';
 import type { ProfileLoaders } from './profiles.loader';
-import { ProfilesService, RevisionView } from './profiles.service';
+import { MAX_BATCH_LOOKUP, ProfilesService, RevisionView } from './profiles.service';
 import type { TraitView } from './trait-view';
 
 interface GqlContext {
@@ -19,17 +19,41 @@ interface GqlContext {
 export class ProfilesResolver {
   constructor(private readonly profiles: ProfilesService) {}
 
-  @Query(() => ProfileModel, { nullable: true, description: 'A profile by any of its identities, now or as of a time' })
+  @Query(() => ProfileModel, {
+    nullable: true,
+    description: 'A profile by any of its identities, now or as of a time',
+  })
   profile(@Args() args: ProfileArgs): Promise<ProfileRef | null> {
-    return this.profiles.findByIdentity(args.identity.type, args.identity.value, args.asOf, args.knownAt);
+    return this.profiles.findByIdentity(
+      args.identity.type,
+      args.identity.value,
+      args.asOf,
+      args.knownAt,
+    );
+  }
+
+  @Query(() => [ProfileModel], {
+    name: 'profiles',
+    nullable: 'items',
+    description: `Profiles of up to ${MAX_BATCH_LOOKUP} identities in one lookup, in the order asked (null where none)`,
+  })
+  profilesOf(@Args() args: ProfilesArgs): Promise<(ProfileRef | null)[]> {
+    return this.profiles.findManyByIdentity(args.identities);
   }
 
   @ResolveField(() => [IdentityModel])
-  async identities(@Parent() ref: ProfileRef, @Context() ctx: GqlContext): Promise<IdentityModel[]> {
-    return isHistorical(ref) ? this.profiles.identitiesAt(ref) : ctx.loaders.identities.load(ref.id);
+  async identities(
+    @Parent() ref: ProfileRef,
+    @Context() ctx: GqlContext,
+  ): Promise<IdentityModel[]> {
+    return isHistorical(ref)
+      ? this.profiles.identitiesAt(ref)
+      : ctx.loaders.identities.load(ref.id);
   }
 
-  @ResolveField(() => [MergeLogEntryModel], { description: 'Merges and unmerges this profile took part in, oldest first' })
+  @ResolveField(() => [MergeLogEntryModel], {
+    description: 'Merges and unmerges this profile took part in, oldest first',
+  })
   merges(@Parent() ref: ProfileRef, @Context() ctx: GqlContext): Promise<MergeLogEntryModel[]> {
     return isHistorical(ref) ? this.profiles.mergesAt(ref) : ctx.loaders.merges.load(ref.id);
   }
@@ -41,22 +65,34 @@ export class ProfilesResolver {
     @Context() ctx: GqlContext,
     @Args('names', { type: () => [String], nullable: true }) names?: string[],
   ): Promise<TraitView[]> {
-    const stored = isHistorical(ref) ? await this.profiles.storedValues(ref) : await ctx.loaders.values.load(ref.id);
+    const stored = isHistorical(ref)
+      ? await this.profiles.storedValues(ref)
+      : await ctx.loaders.values.load(ref.id);
     return this.profiles.viewsOf(principal, ref, stored, names);
   }
 
   @ResolveField(() => TraitValueModel)
-  trait(@Parent() ref: ProfileRef, @CurrentPrincipal() principal: Principal, @Args('name') name: string): Promise<TraitView> {
+  trait(
+    @Parent() ref: ProfileRef,
+    @CurrentPrincipal() principal: Principal,
+    @Args('name') name: string,
+  ): Promise<TraitView> {
     return this.profiles.trait(principal, ref, name);
   }
 
-  @ResolveField(() => [TraitRevisionModel], { description: 'Revisions of one trait, newest first, a page at a time' })
+  @ResolveField(() => [TraitRevisionModel], {
+    description: 'Revisions of one trait, newest first, a page at a time',
+  })
   history(
     @Parent() ref: ProfileRef,
     @CurrentPrincipal() principal: Principal,
     @Args('trait') trait: string,
     @Args('limit', { type: () => Int, defaultValue: 50 }) limit: number,
-    @Args('after', { type: () => String, nullable: true, description: 'The cursor of the last revision of the previous page' })
+    @Args('after', {
+      type: () => String,
+      nullable: true,
+      description: 'The cursor of the last revision of the previous page',
+    })
     after?: string | null,
   ): Promise<RevisionView[]> {
     return this.profiles.history(principal, ref, trait, limit, after);

@@ -5,17 +5,25 @@ import { canReadTrait, Principal } from '../api-keys/scopes';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { decodeCursor, encodeCursor } from '../common/paging/keyset';
 import type { MergeLogEntryModel } from '../identity/graphql/identity.models';
+import { normalizeIdentity } from '../identity/identity-normalizer';
 import { IdentityService } from '../identity/identity.service';
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import type { StoredValue } from '../traits/stored-value';
 import { TraitReader } from '../traits/trait-reader.service';
 import { ProfileAt } from './as-of/profile-at.service';
+import { ProfileCache } from './cache/profile-cache.service';
 import { identityForMessage } from './masking/pii-mask';
-import { ProfileEntity } from './profile.entity';
 import { HistoricalRef, isHistorical, ProfileRef } from './profile-ref';
+import { ProfileEntity } from './profile.entity';
 import type { IdentityModel } from './profile.model';
-import { provenanceOf, ProvenanceView, toTraitView, TraitView, visibleTraitViews } from './trait-view';
+import {
+  provenanceOf,
+  ProvenanceView,
+  toTraitView,
+  TraitView,
+  visibleTraitViews,
+} from './trait-view';
 
 export interface RevisionView {
   value: unknown;
@@ -26,6 +34,15 @@ export interface RevisionView {
 }
 
 export const MAX_HISTORY = 500;
+export const MAX_BATCH_LOOKUP = 100;
+
+// The profiles of many identities in one statement, in the order asked (null where none).
+const PROFILES_OF_IDENTITIES = `
+SELECT x.ord, p.id, p.revision
+FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS x(type, value, ord)
+LEFT JOIN identity i ON i.type = x.type AND i.value = x.value
+LEFT JOIN profile p ON p.id = i.profile_id
+ORDER BY x.ord`;
 
 @Injectable()
 export class ProfilesService {
@@ -35,6 +52,7 @@ export class ProfilesService {
     private readonly registry: TraitRegistry,
     private readonly reader: TraitReader,
     private readonly at: ProfileAt,
+    private readonly cache: ProfileCache,
   ) {}
 
   async findByIdentity(
@@ -44,11 +62,51 @@ export class ProfilesService {
     knownAt?: Date | null,
   ): Promise<ProfileRef | null> {
     if (asOf || knownAt) return this.at.resolve(type, value, asOf, knownAt);
-    const profileId = await this.identities.profileIdOf(type, value);
+    const profileId = await this.cache.profileOf(type, value, () =>
+      this.identities.profileIdOf(type, value),
+    );
     if (!profileId) return null;
-    const row = await this.profiles.findOne({ where: { id: profileId }, select: { id: true, revision: true } });
-    if (!row) return null;
-    return { id: row.id, revision: Number(row.revision), asOf: null };
+    const revision = await this.cache.revisionOf(profileId, async () => {
+      const row = await this.profiles.findOne({
+        where: { id: profileId },
+        select: { id: true, revision: true },
+      });
+      return row ? Number(row.revision) : null;
+    });
+    if (revision === null) return null;
+    return { id: profileId, revision, asOf: null };
+  }
+
+  // Up to MAX_BATCH_LOOKUP identities in one storage round trip; null for an unknown or blocked one.
+  async findManyByIdentity(
+    identities: readonly { type: string; value: string }[],
+  ): Promise<(ProfileRef | null)[]> {
+    if (identities.length > MAX_BATCH_LOOKUP) {
+      throw new DomainError(
+        ErrorCode.INVALID_INPUT,
+        `identities: at most ${MAX_BATCH_LOOKUP} per call`,
+        {
+          identities: `at most ${MAX_BATCH_LOOKUP} per call, got ${identities.length}`,
+        },
+      );
+    }
+    const types: (string | null)[] = [];
+    const values: (string | null)[] = [];
+    identities.forEach((input, index) => {
+      const id = normalizeIdentity(input.type, input.value);
+      if (!id.ok && !id.blocked) {
+        throw new DomainError(ErrorCode.INVALID_INPUT, `identities.${index}: ${id.reason}`, {
+          [`identities.${index}`]: id.reason,
+        });
+      }
+      types.push(id.ok ? id.type : null);
+      values.push(id.ok ? id.value : null);
+    });
+    const rows: { id: string | null; revision: string | null }[] = await this.profiles.query(
+      PROFILES_OF_IDENTITIES,
+      [types, values],
+    );
+    return rows.map((r) => (r.id ? { id: r.id, revision: Number(r.revision), asOf: null } : null));
   }
 
   async findByIdentityOrThrow(
@@ -58,7 +116,11 @@ export class ProfilesService {
     knownAt?: Date | null,
   ): Promise<ProfileRef> {
     const ref = await this.findByIdentity(type, value, asOf, knownAt);
-    if (!ref) throw new DomainError(ErrorCode.PROFILE_NOT_FOUND, `no profile has the identity ${identityForMessage(type, value)}`);
+    if (!ref)
+      throw new DomainError(
+        ErrorCode.PROFILE_NOT_FOUND,
+        `no profile has the identity ${identityForMessage(type, value)}`,
+      );
     return ref;
   }
 
@@ -68,7 +130,9 @@ export class ProfilesService {
 
   // A read of the past answers from dated facts (ProfileAt), today's view from trait_value.
   storedValues(ref: ProfileRef): Promise<StoredValue[]> {
-    return isHistorical(ref) ? this.at.values(ref) : this.reader.valuesOf([ref.id]);
+    return isHistorical(ref)
+      ? this.at.values(ref)
+      : this.cache.valuesOf([ref.id], (ids) => this.reader.valuesOf(ids));
   }
 
   mergesAt(ref: HistoricalRef): Promise<MergeLogEntryModel[]> {
@@ -86,21 +150,36 @@ export class ProfilesService {
     names?: string[],
   ): Promise<TraitView[]> {
     const byId = await this.registry.byIdMap();
-    const byName = names ? await this.registry.getMany(names) : new Map<string, TraitDef | undefined>();
-    return visibleTraitViews(principal, byId, byName, stored, names, ref.asOf ?? new Date(), ref.asOf !== null);
+    const byName = names
+      ? await this.registry.getMany(names)
+      : new Map<string, TraitDef | undefined>();
+    return visibleTraitViews(
+      principal,
+      byId,
+      byName,
+      stored,
+      names,
+      ref.asOf ?? new Date(),
+      ref.asOf !== null,
+    );
   }
 
   async readableDef(principal: Principal, name: string): Promise<TraitDef> {
     const def = await this.registry.get(name);
     if (!def) throw new DomainError(ErrorCode.TRAIT_NOT_FOUND, `trait ${name} is not defined`);
-    if (!canReadTrait(principal, def)) throw new DomainError(ErrorCode.FORBIDDEN, `this key may not read trait ${name}`);
+    if (!canReadTrait(principal, def))
+      throw new DomainError(ErrorCode.FORBIDDEN, `this key may not read trait ${name}`);
     return def;
   }
 
   async trait(principal: Principal, ref: ProfileRef, name: string): Promise<TraitView> {
     const def = await this.readableDef(principal, name);
     const stored = await this.storedValues(ref);
-    return toTraitView(def, stored.find((s) => s.traitId === def.id), ref.asOf ?? new Date());
+    return toTraitView(
+      def,
+      stored.find((s) => s.traitId === def.id),
+      ref.asOf ?? new Date(),
+    );
   }
 
   // Newest first, a page of `limit` after the cursor of the previous page's last revision.

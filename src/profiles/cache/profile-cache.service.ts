@@ -1,0 +1,155 @@
+import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/configuration';
+import type { FeedChange } from '../../feed/feed-change';
+import { FeedListener } from '../../feed/feed-listener.service';
+import type { LiveBatch } from '../../feed/live-batch';
+import type { StoredValue } from '../../traits/stored-value';
+
+// Changes that move an identity to or from a profile: the identity lookups of that profile go too.
+const IDENTITY_KINDS = new Set<string>(['identity', 'merge', 'unmerge', 'erase']);
+
+export const DEFAULT_PROFILE_CACHE_SIZE = 100_000;
+// A re-observation of an unchanged value moves only its freshness and is no change on the feed: an
+// entry is re-read after this long, so a value's status catches up within it.
+export const MAX_AGE_MS = 30_000;
+
+interface Entry<T> {
+  value: T;
+  at: number;
+}
+
+// Today's profiles in process memory (docs/realtime.md, "Hot profile cache"): which profile an
+// identity belongs to, and the profile's current values. Every entry a change touches is dropped by
+// the change feed's live listener, which runs before a write of this process returns, so a read
+// after an acknowledged write on this node never sees the older value. A load that started before
+// a change and finishes after it is not stored (the epoch check), so it cannot put a stale value back.
+@Injectable()
+export class ProfileCache implements OnModuleInit, OnModuleDestroy {
+  private readonly values = new Map<string, Entry<StoredValue[]>>();
+  private readonly revisions = new Map<string, Entry<number>>();
+  private readonly identities = new Map<string, Entry<string>>();
+  private readonly identitiesOf = new Map<string, Set<string>>();
+  // Bumped on every invalidation; `droppedAt` remembers the epoch at which a profile last changed.
+  private epoch = 0;
+  private clearedAt = 0;
+  private readonly droppedAt = new Map<string, number>();
+  private stop: (() => void) | null = null;
+  readonly size: number;
+
+  constructor(
+    private readonly listener: FeedListener,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.size = config.profileCacheSize ?? DEFAULT_PROFILE_CACHE_SIZE;
+  }
+
+  get enabled(): boolean {
+    return this.size > 0;
+  }
+
+  onModuleInit(): void {
+    if (!this.enabled) return;
+    this.stop = this.listener.listen({ batch: (b) => this.onBatch(b), gap: () => this.clear() });
+  }
+
+  onModuleDestroy(): void {
+    this.stop?.();
+  }
+
+  // The profile of an identity, from memory or from `load`.
+  async profileOf(
+    type: string,
+    value: string,
+    load: () => Promise<string | null>,
+  ): Promise<string | null> {
+    if (!this.enabled) return load();
+    const key = `${type}\u0000${value}`;
+    const hit = this.live(this.identities.get(key));
+    if (hit) return hit.value;
+    const epoch = this.epoch;
+    const id = await load();
+    if (id && this.fresh(id, epoch)) {
+      this.put(this.identities, key, id);
+      let keys = this.identitiesOf.get(id);
+      if (!keys) this.identitiesOf.set(id, (keys = new Set()));
+      keys.add(key);
+    }
+    return id;
+  }
+
+  // A profile's current revision (null: no such profile).
+  async revisionOf(id: string, load: () => Promise<number | null>): Promise<number | null> {
+    if (!this.enabled) return load();
+    const hit = this.live(this.revisions.get(id));
+    if (hit) return hit.value;
+    const epoch = this.epoch;
+    const revision = await load();
+    if (revision !== null && this.fresh(id, epoch)) this.put(this.revisions, id, revision);
+    return revision;
+  }
+
+  // Current values of profiles, from memory where present; the rest in one `load`.
+  async valuesOf(
+    ids: readonly string[],
+    load: (ids: string[]) => Promise<StoredValue[]>,
+  ): Promise<StoredValue[]> {
+    if (!this.enabled) return load([...ids]);
+    const out: StoredValue[] = [];
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = this.live(this.values.get(id));
+      if (hit) out.push(...hit.value);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return out;
+    const epoch = this.epoch;
+    const loaded = await load(missing);
+    const byProfile = new Map<string, StoredValue[]>(missing.map((id) => [id, []]));
+    for (const v of loaded) byProfile.get(v.profileId)?.push(v);
+    for (const [id, vs] of byProfile) if (this.fresh(id, epoch)) this.put(this.values, id, vs);
+    return out.concat(loaded);
+  }
+
+  clear(): void {
+    this.epoch += 1;
+    this.clearedAt = this.epoch;
+    this.values.clear();
+    this.revisions.clear();
+    this.identities.clear();
+    this.identitiesOf.clear();
+    this.droppedAt.clear();
+  }
+
+  private onBatch(batch: LiveBatch): void {
+    // A large transaction is announced by its size only: everything goes, at once.
+    if (!batch.changes) return this.clear();
+    for (const c of batch.changes) this.drop(c);
+  }
+
+  private drop(c: FeedChange): void {
+    if (c.kind === 'event') return;
+    this.epoch += 1;
+    this.droppedAt.set(c.profileId, this.epoch);
+    if (this.droppedAt.size > this.size * 4) this.clear();
+    this.values.delete(c.profileId);
+    this.revisions.delete(c.profileId);
+    if (!IDENTITY_KINDS.has(c.kind)) return;
+    for (const key of this.identitiesOf.get(c.profileId) ?? []) this.identities.delete(key);
+    this.identitiesOf.delete(c.profileId);
+  }
+
+  private live<T>(entry: Entry<T> | undefined): Entry<T> | undefined {
+    return entry && Date.now() - entry.at < MAX_AGE_MS ? entry : undefined;
+  }
+
+  private fresh(profileId: string, epoch: number): boolean {
+    return this.clearedAt <= epoch && (this.droppedAt.get(profileId) ?? 0) <= epoch;
+  }
+
+  private put<T>(map: Map<string, Entry<T>>, key: string, value: T): void {
+    map.delete(key);
+    map.set(key, { value, at: Date.now() });
+    if (map.size > this.size) map.delete(map.keys().next().value as string);
+  }
+}
