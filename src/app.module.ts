@@ -6,6 +6,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { AudiencesModule } from './audiences/audiences.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
+import { DestinationsModule } from './destinations/destinations.module';
 import { EventsModule } from './events/events.module';
 import { ExplainModule } from './explain/explain.module';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
@@ -58,6 +59,7 @@ export class AppModule {
         DbtModule,
         NotebookModule,
         AudiencesModule,
+        DestinationsModule,
         UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

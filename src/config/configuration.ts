@@ -14,6 +14,7 @@ export interface AppConfig {
   apiKeyCacheMs: number;
   introspection: boolean;
   feedRetentionSeconds: number;
+  ledgerRetentionSeconds: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -34,5 +35,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       ? env.GRAPHQL_INTROSPECTION === 'true'
       : process.env.NODE_ENV !== 'production',
     feedRetentionSeconds: durationSeconds(env.FEED_RETENTION) ?? 7 * 86_400,
+    ledgerRetentionSeconds: durationSeconds(env.LEDGER_RETENTION) ?? 365 * 86_400,
   };
 }

@@ -99,6 +99,11 @@ export class EnvironmentVariables {
   @Validate(IsDuration)
   FEED_RETENTION: string = '7d';
 
+  // How long the data-flow ledger keeps delivered records (docs/activation.md).
+  @IsOptional()
+  @Validate(IsDuration)
+  LEDGER_RETENTION: string = '365d';
+
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()
   @IsString()
