@@ -42,15 +42,16 @@ export class DestinationsModule implements OnModuleInit {
   ) {}
 
   onModuleInit(): void {
+    let touched: string[] = [];
     this.consumers.register({
       name: DESTINATIONS_CONSUMER,
       kinds: ['trait', 'audience'],
       batchSize: 500,
       handle: async (changes, tx) => {
-        const touched = await this.sync.handle(changes, tx);
-        // After the cursor's transaction commits (lanes also look once a second).
-        setTimeout(() => this.workers.wake(touched), 5);
+        touched = await this.sync.handle(changes, tx);
       },
+      // The lanes of destinations that got records look at once (otherwise within a second).
+      committed: () => this.workers.wake(touched),
     });
   }
 }

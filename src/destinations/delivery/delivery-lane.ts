@@ -30,6 +30,8 @@ export class DeliveryLane {
   private running = false;
   private loop: Promise<void> | null = null;
   private wakeUp: (() => void) | null = null;
+  // A wake that came while the lane was busy is not lost: the next sleep returns at once.
+  private woken = false;
   private nextFree = 0;
   private runId: string | null = null;
   private tally = new RunTally();
@@ -58,6 +60,7 @@ export class DeliveryLane {
   }
 
   wake(): void {
+    this.woken = true;
     this.wakeUp?.();
   }
 
@@ -201,12 +204,17 @@ export class DeliveryLane {
 
   private sleep(ms: number): Promise<void> {
     return new Promise((resolve) => {
-      if (!this.running) return resolve();
-      const timer = setTimeout(done, ms);
-      function done() {
-        clearTimeout(timer);
-        resolve();
+      if (!this.running || this.woken) {
+        this.woken = false;
+        return resolve();
       }
+      const done = () => {
+        clearTimeout(timer);
+        this.woken = false;
+        this.wakeUp = null;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
       this.wakeUp = done;
     });
   }
