@@ -1,5 +1,4 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readYamlFolder } from '../../common/yaml/yaml-folder';
 import type { DefinitionIssue } from '../../common/yaml/yaml-issue';
 import { displayPath } from '../../trait-definitions/yaml/definitions.loader';
 import { DestinationFile, parseDestinationFile } from './destination-file.parser';
@@ -15,26 +14,15 @@ export interface LoadedDestinations {
 
 // Reads trait-definitions/destinations/*.yaml, one destination per file, slugs unique.
 export async function loadDestinationFiles(definitionsDir: string): Promise<LoadedDestinations> {
-  const root = resolve(definitionsDir, DESTINATIONS_FOLDER);
   const out: LoadedDestinations = { exists: false, files: [], destinations: [], issues: [] };
-  const isDir = await stat(root).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) return out;
+  const files = await readYamlFolder(definitionsDir, DESTINATIONS_FOLDER);
+  if (!files) return out;
   out.exists = true;
-  const names = (await readdir(root))
-    .filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.'))
-    .sort();
   const seen = new Map<string, string>();
-  for (const name of names) {
-    const relative = `${DESTINATIONS_FOLDER}/${name}`;
-    const display = displayPath(join(root, name));
-    out.files.push(relative);
-    const parsed = parseDestinationFile(await readFile(join(root, name), 'utf8'), {
-      relative,
-      display,
-    });
+  for (const f of files) {
+    const display = displayPath(f.path);
+    out.files.push(f.relative);
+    const parsed = parseDestinationFile(f.text, { relative: f.relative, display });
     out.issues.push(...parsed.issues);
     if (!parsed.destination) continue;
     const earlier = seen.get(parsed.destination.slug);
