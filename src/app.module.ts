@@ -10,6 +10,7 @@ import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
 import type { AppConfig } from './config/configuration';
 import { dataSourceOptions } from './database/data-source';
+import { DestinationsModule } from './destinations/destinations.module';
 import { ErasureModule } from './erasure/erasure.module';
 import { EventsModule } from './events/events.module';
 import { ExplainModule } from './explain/explain.module';
@@ -63,6 +64,7 @@ export class AppModule {
         AudiencesModule,
         ErasureModule,
         RealtimeModule,
+        DestinationsModule,
         UiModule,
       ],
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

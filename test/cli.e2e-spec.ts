@@ -62,6 +62,28 @@ describe('traitbase defs validate (no database)', () => {
     expect(res.stdout).toBe(`${dir}: 3 trait definition(s) in 2 file(s), all valid\n`);
   });
 
+  it('checks destinations/: counts valid ones, names file, line, field and rule of bad ones', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'destinations'));
+    await writeFile(
+      join(dir, 'destinations', 'crm.yaml'),
+      'name: CRM\nkind: webhook\nurl: http://127.0.0.1:9100/hook\nsecret_env: CRM_SECRET\naudiences: [whales]\n',
+    );
+    expect((await cli(['defs', 'validate', dir])).stdout).toBe(
+      `${dir}: 0 trait definition(s) in 0 file(s), 1 destination(s), all valid\n`,
+    );
+    await writeFile(
+      join(dir, 'destinations', 'bad.yaml'),
+      'name: Bad\nkind: webhook\nurl: http://x\ntraits: [ltv]\nrate_limit: 0\n',
+    );
+    const res = await cli(['defs', 'validate', dir]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toBe(
+      `${join(dir, 'destinations', 'bad.yaml')}:5:13: rate_limit: must be > 0\n` +
+        '1 problem(s) in 1 file(s)\n',
+    );
+  });
+
   it('exits 1 naming file and line for an unknown key, a wrong type and a name used in another file', async () => {
     await writeFile(
       join(dir, 'a.yaml'),

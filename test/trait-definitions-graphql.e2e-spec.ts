@@ -218,6 +218,7 @@ describe('an invalid definitions folder stops the start', () => {
       apiKeyCacheMs: 0,
       introspection: false,
       feedRetentionSeconds: 7 * 86_400,
+      ledgerRetentionSeconds: 365 * 86_400,
     };
     const app = await createApp(config, 'fatal');
     try {

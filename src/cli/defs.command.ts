@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { checkedAudienceFiles } from '../audiences/yaml/audience-files.check';
+import { loadDestinationFiles } from '../destinations/yaml/destination-files.loader';
 import { compareIssues, formatIssue } from '../common/yaml/yaml-issue';
 import {
   displayPath,
@@ -18,19 +19,27 @@ function definitionsDir(positional: string | undefined): string {
   return process.env.TRAIT_DEFINITIONS_DIR || './trait-definitions';
 }
 
-// Loads and checks a folder (trait definitions and audiences/); prints problems and returns
+// Loads and checks a folder (trait definitions, audiences/ and destinations/); prints problems and returns
 // undefined when it is not valid.
 async function loadValid(
   dir: string,
-): Promise<(LoadedDefinitions & { audiences: number }) | undefined> {
+): Promise<(LoadedDefinitions & { audiences: number; destinations: number }) | undefined> {
   const loaded = await loadDefinitionsDir(dir);
   if (!loaded.exists) {
     io.err(`${displayPath(loaded.dir)}: no such folder`);
     return undefined;
   }
   const audiences = await checkedAudienceFiles(loaded.dir, loaded.specs);
-  const issues = [...loaded.issues, ...audiences.issues].sort(compareIssues);
-  if (issues.length === 0) return { ...loaded, audiences: audiences.count };
+  const destinations = await loadDestinationFiles(loaded.dir);
+  const issues = [...loaded.issues, ...audiences.issues, ...destinations.issues].sort(
+    compareIssues,
+  );
+  if (issues.length === 0)
+    return {
+      ...loaded,
+      audiences: audiences.count,
+      destinations: destinations.destinations.length,
+    };
   issues.forEach((issue) => io.err(formatIssue(issue)));
   const files = new Set(issues.map((i) => i.file)).size;
   io.err(`${issues.length} problem(s) in ${files} file(s)`);
@@ -43,7 +52,8 @@ export async function defsValidate(argv: readonly string[]): Promise<number> {
   if (!loaded) return 1;
   io.out(
     `${displayPath(loaded.dir)}: ${loaded.specs.length} trait definition(s) in ${loaded.files.length} file(s)` +
-      `${loaded.audiences > 0 ? `, ${loaded.audiences} audience(s)` : ''}, all valid`,
+      `${loaded.audiences > 0 ? `, ${loaded.audiences} audience(s)` : ''}` +
+      `${loaded.destinations > 0 ? `, ${loaded.destinations} destination(s)` : ''}, all valid`,
   );
   return 0;
 }

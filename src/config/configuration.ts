@@ -18,6 +18,7 @@ export interface AppConfig {
   profileCacheSize?: number;
   // Browser origins allowed to call the API (CORS); empty: no CORS headers; ['*']: any origin.
   corsOrigins?: string[];
+  ledgerRetentionSeconds: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -43,5 +44,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       .split(',')
       .map((o) => o.trim())
       .filter(Boolean),
+    ledgerRetentionSeconds: durationSeconds(env.LEDGER_RETENTION) ?? 365 * 86_400,
   };
 }

@@ -111,6 +111,10 @@ export class EnvironmentVariables {
     message: 'must be * or a comma-separated list of origins such as https://game.example',
   })
   CORS_ORIGINS?: string;
+  // How long the data-flow ledger keeps delivered records (docs/activation.md).
+  @IsOptional()
+  @Validate(IsDuration)
+  LEDGER_RETENTION: string = '365d';
 
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()

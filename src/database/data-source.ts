@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { AUDIENCE_ENTITIES } from '../audiences/storage';
+import { DESTINATION_ENTITIES } from '../destinations/storage';
 import { EVENTS_ENTITIES } from '../events/events.entities';
 import { ChangeFeedEntity } from '../feed/change-feed.entity';
 import { FeedConsumerEntity } from '../feed/feed-consumer.entity';
@@ -34,6 +35,7 @@ export const ENTITIES = [
   ChangeFeedEntity,
   FeedConsumerEntity,
   ...AUDIENCE_ENTITIES,
+  ...DESTINATION_ENTITIES,
 ];
 
 // The one set of options used by the app, the migration runner, the CLI and the typeorm CLI.

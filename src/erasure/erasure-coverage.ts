@@ -69,6 +69,21 @@ export const ERASURE_COVERAGE: readonly ErasureStep[] = [
     sql: `DELETE FROM dbt_refresh_seen WHERE identity_type || ':' || identity_value = ANY($3)`,
   },
   {
+    table: 'destination_outbox',
+    columns: ['profile_id', 'payload'],
+    sql: `DELETE FROM destination_outbox WHERE profile_id = ANY($1::uuid[])`,
+  },
+  {
+    table: 'destination_last_sent',
+    columns: ['profile_id'],
+    sql: `DELETE FROM destination_last_sent WHERE profile_id = ANY($1::uuid[])`,
+  },
+  {
+    table: 'data_flow_ledger',
+    columns: ['profile_id', 'fields'],
+    sql: `DELETE FROM data_flow_ledger WHERE profile_id = ANY($1::uuid[])`,
+  },
+  {
     table: 'identity',
     columns: ['profile_id', 'value'],
     sql: `DELETE FROM identity WHERE profile_id = ANY($1::uuid[])`,

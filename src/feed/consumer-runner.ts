@@ -87,6 +87,7 @@ export class ConsumerRunner {
         this.again = false;
         const { handled, horizon } = await this.once();
         this.failures = 0;
+        if (handled > 0) this.consumer.committed?.();
         if (handled === this.batchSize || this.again) continue;
         if (handled >= 0 && horizon <= this.announced && this.soonTries++ < SOON_TRIES) {
           this.later(SOON_MS);

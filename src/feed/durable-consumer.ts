@@ -17,4 +17,6 @@ export interface DurableConsumer {
   // with everything the feed still holds.
   start?: 'now' | 'beginning';
   handle(changes: FeedChange[], tx: PoolClient): Promise<void>;
+  // Called after a handled batch committed with the cursor (e.g. to wake what reads its output).
+  committed?(): void;
 }

@@ -31,6 +31,7 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
     apiKeyCacheMs: 0,
     introspection: true,
     feedRetentionSeconds: 7 * 86_400,
+    ledgerRetentionSeconds: 365 * 86_400,
     ...overrides,
   };
   const app = await createApp(config, 'warn');

@@ -1,7 +1,6 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import type { TraitSpec } from '../../trait-definitions/trait-spec';
+import { readYamlFolder } from '../../common/yaml/yaml-folder';
 import { compareIssues, DefinitionIssue } from '../../common/yaml/yaml-issue';
+import type { TraitSpec } from '../../trait-definitions/trait-spec';
 import { displayPath } from '../../trait-definitions/yaml/definitions.loader';
 import { folderCycleFaults } from '../rule/audience-cycles';
 import type { RuleContext } from '../rule/rule-semantics';
@@ -21,22 +20,16 @@ export interface LoadedAudiences {
 
 // Reads trait-definitions/audiences/*.yaml (one audience per file), without checking the rules.
 export async function loadAudienceFiles(definitionsDir: string): Promise<LoadedAudiences> {
-  const root = resolve(definitionsDir, AUDIENCES_FOLDER);
   const out: LoadedAudiences = { exists: false, files: [], audiences: [], issues: [] };
-  const isDir = await stat(root).then(
-    (s) => s.isDirectory(),
-    () => false,
-  );
-  if (!isDir) return out;
+  const files = await readYamlFolder(definitionsDir, AUDIENCES_FOLDER);
+  if (!files) return out;
   out.exists = true;
-  const names = (await readdir(root))
-    .filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.'))
-    .sort();
-  for (const name of names) {
-    const relative = `${AUDIENCES_FOLDER}/${name}`;
-    out.files.push(relative);
-    const text = await readFile(join(root, name), 'utf8');
-    const parsed = parseAudienceFile(text, { relative, display: displayPath(join(root, name)) });
+  for (const f of files) {
+    out.files.push(f.relative);
+    const parsed = parseAudienceFile(f.text, {
+      relative: f.relative,
+      display: displayPath(f.path),
+    });
     out.issues.push(...parsed.issues);
     if (parsed.audience) out.audiences.push(parsed.audience);
   }
