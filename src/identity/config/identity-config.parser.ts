@@ -8,7 +8,7 @@ import {
   YamlPath,
 } from '../../common/yaml/yaml-issue';
 import { YamlLocator } from '../../common/yaml/yaml-locator';
-import { IDENTITY_FILE_SCHEMA } from './identity-config.schema';
+import { IDENTITY_FILE_SCHEMA, IDENTITY_PATH } from './identity-config.schema';
 import {
   blockList,
   DEFAULT_BLOCKED_VALUES,
@@ -33,6 +33,7 @@ interface TypeItem {
   limit?: number;
   normalize?: NormalizeStep[];
   blocked?: BlockedItem;
+  paths?: string[];
 }
 
 interface IdentityFile {
@@ -73,6 +74,14 @@ function ruleProblems(file: IdentityFile): { path: YamlPath; rule: string; atKey
       });
     }
     checkPatterns(item.blocked, ['types', name]);
+    (item.paths ?? []).forEach((p, i) => {
+      if (IDENTITY_PATH.test(p)) return;
+      out.push({
+        path: ['types', name, 'paths', i],
+        rule: 'must be a dotted path under traits, context or properties (e.g. traits.email)',
+        atKey: false,
+      });
+    });
   }
   checkPatterns(file.blocked, []);
   return out;
@@ -91,6 +100,7 @@ function toRules(file: IdentityFile): IdentityRules {
       limit: item.limit ?? base?.limit ?? unknownTypes.limit,
       normalize: item.normalize ?? base?.normalize ?? ['trim'],
       blocked: blockList(item.blocked?.values ?? [], item.blocked?.patterns ?? []),
+      paths: item.paths ?? base?.paths ?? [],
     });
   }
   const blocked = blockList(

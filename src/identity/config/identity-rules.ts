@@ -18,6 +18,9 @@ export interface IdentityTypeRule {
   limit: number;
   normalize: readonly NormalizeStep[];
   blocked: BlockList;
+  // Places in an event (dotted, under traits, context or properties) whose string value is observed
+  // as an identity of this type, as Segment Unify does: `traits.email`, `context.device.id`.
+  paths: readonly string[];
 }
 
 export interface UnknownTypesRule {
@@ -47,18 +50,51 @@ const EMPTY_BLOCKS: BlockList = { values: new Set(), patterns: [] };
 
 // Kept in sync with the reserved trait names (trait-definitions/rules/reserved-names.ts).
 export const DEFAULT_TYPE_RULES: readonly IdentityTypeRule[] = [
-  { type: 'user_id', priority: 100, limit: 1, normalize: ['trim'], blocked: EMPTY_BLOCKS },
+  { type: 'user_id', priority: 100, limit: 1, normalize: ['trim'], blocked: EMPTY_BLOCKS, paths: [] },
   {
     type: 'email',
     priority: 80,
     limit: 5,
     normalize: ['trim', 'lowercase'],
     blocked: EMPTY_BLOCKS,
+    paths: ['traits.email', 'context.traits.email'],
   },
-  { type: 'device_id', priority: 50, limit: 20, normalize: ['trim'], blocked: EMPTY_BLOCKS },
-  { type: 'network_userid', priority: 40, limit: 20, normalize: ['trim'], blocked: EMPTY_BLOCKS },
-  { type: 'anonymous_id', priority: 30, limit: 100, normalize: ['trim'], blocked: EMPTY_BLOCKS },
+  {
+    type: 'device_id',
+    priority: 50,
+    limit: 20,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    paths: ['context.device.id'],
+  },
+  {
+    type: 'network_userid',
+    priority: 40,
+    limit: 20,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    paths: [],
+  },
+  {
+    type: 'anonymous_id',
+    priority: 30,
+    limit: 100,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    paths: [],
+  },
 ];
+
+// Where an event may carry identities besides userId and anonymousId: one entry per (path, type),
+// in the order of the types, then of their paths.
+export interface IdentityPath {
+  path: string;
+  type: string;
+}
+
+export function identityPaths(rules: IdentityRules): IdentityPath[] {
+  return [...rules.types.values()].flatMap((r) => r.paths.map((path) => ({ path, type: r.type })));
+}
 
 export const DEFAULT_UNKNOWN_TYPES: UnknownTypesRule = { accept: true, priority: 0, limit: 100 };
 
@@ -82,7 +118,7 @@ export function ruleOf(rules: IdentityRules, type: string): IdentityTypeRule | u
   if (known) return known;
   if (!rules.unknownTypes.accept) return undefined;
   const { priority, limit } = rules.unknownTypes;
-  return { type, priority, limit, normalize: ['trim'], blocked: EMPTY_BLOCKS };
+  return { type, priority, limit, normalize: ['trim'], blocked: EMPTY_BLOCKS, paths: [] };
 }
 
 export function limitOf(rules: IdentityRules, type: string): number {
