@@ -16,6 +16,7 @@ const DEFAULT_BATCH = 5_000;
 const SCHEMA_PREFIX = 'idn';
 const THROUGHPUT_TARGET = 0.25;
 const LATENCY_TARGET = 10;
+const LOOKUP_TAIL_TARGET = 3;
 const FLAT_RSS_LIMIT = 1.15;
 
 type Load = LoadReport & ChildReport;
@@ -99,6 +100,7 @@ function buildResult(
   });
   const flagged = runs.filter((s) => s.flagged).length;
   const latencies = runs.map((s) => s.measured.latency);
+  const lookupTail = baselineRuns.map((b) => b.latency.p99Ms / b.latency.p50Ms);
   return {
     figure: 'identity',
     title: 'identity resolution: observations/s and resolve latency',
@@ -149,6 +151,12 @@ function buildResult(
         'ms',
         baselineRuns.map((b) => b.latency.p50Ms),
       ),
+      // A clean baseline: the tail of a primary-key lookup is close to its median (issue 11).
+      measure('primary-key lookup p99 (baseline)', 'ms', baselineRuns.map(p99), {
+        ratio: ratioTo('its p50', lookupTail),
+        target: `≤ ${LOOKUP_TAIL_TARGET}× its p50`,
+        met: spread(lookupTail).median <= LOOKUP_TAIL_TARGET,
+      }),
       measure('peak RSS of the resolver process', 'MB', rss),
       measure('peak RSS at 2× input', 'MB', [mb(doubled.vmHwmKb)], {
         ratio: {
