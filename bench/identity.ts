@@ -108,7 +108,7 @@ function buildResult(
     dataset: `${observations.toLocaleString('en-US')} observations of 1–3 identities for ${(observations / STEPS).toLocaleString('en-US')} players (10% merge two known profiles, 20% new profiles, 20% join, 50% already together), deterministic`,
     conditions: [
       `load: IdentityResolver.observeMany, ${batch.toLocaleString('en-US')} observations per call (one transaction each), one caller, batches in sequence; identities only (no trait values to move)`,
-      `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE and pg_prewarm of the schema (warm), inputs generated and the heap collected before the probe, hrtime around the call; change feed published to Redis`,
+      `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE, pg_prewarm of the schema (warm) and a CHECKPOINT, inputs generated and the heap collected before the probe, hrtime around the call; change feed published to Redis`,
       'baselines in one process on one connection: unnest-array upsert (ON CONFLICT DO UPDATE last_seen_at) of the same identities, deduplicated per batch, into a table shaped like identity; primary-key lookup (prepared) of one random identity of the dataset, same count as the probe, warmed the same way plus 200 untimed lookups, inputs generated and the heap collected before timing',
       'sandwich [baselines] → resolver → [baselines], 3 times; each in its own process and fresh schema; CHECKPOINT before each load; rows counted by the server',
     ],

@@ -69,6 +69,8 @@ runAsChild<LoadReport>(async () => {
     const probes = Array.from({ length: args.probe }, pick);
     for (const id of warm)
       await client.query({ name: 'pk', text: LOOKUP, values: [id.type, id.value] });
+    // The load's dirty pages flushed now, not by a checkpoint running during the probe.
+    await checkpoint(client);
     settleHeap();
     const samples: number[] = [];
     for (const id of probes) {

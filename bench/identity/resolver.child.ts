@@ -35,6 +35,8 @@ runAsChild<LoadReport>(async () => {
     await withClient(async (c) => {
       await vacuumAnalyze(c, args.schema);
       await prewarmSchema(c, args.schema);
+      // The load's dirty pages flushed now, not by a checkpoint running during the probe.
+      await checkpoint(c);
     });
     // As the baseline: inputs generated before timing and the heap settled (no warm-up calls here:
     // each observe() changes the graph, so every probe call is a real one).
