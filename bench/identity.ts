@@ -16,6 +16,7 @@ const DEFAULT_BATCH = 5_000;
 const SCHEMA_PREFIX = 'idn';
 const THROUGHPUT_TARGET = 0.25;
 const LATENCY_TARGET = 10;
+const LOOKUP_TAIL_TARGET = 3;
 const FLAT_RSS_LIMIT = 1.15;
 
 type Load = LoadReport & ChildReport;
@@ -99,6 +100,7 @@ function buildResult(
   });
   const flagged = runs.filter((s) => s.flagged).length;
   const latencies = runs.map((s) => s.measured.latency);
+  const lookupTail = baselineRuns.map((b) => b.latency.p99Ms / b.latency.p50Ms);
   return {
     figure: 'identity',
     title: 'identity resolution: observations/s and resolve latency',
@@ -106,8 +108,8 @@ function buildResult(
     dataset: `${observations.toLocaleString('en-US')} observations of 1–3 identities for ${(observations / STEPS).toLocaleString('en-US')} players (10% merge two known profiles, 20% new profiles, 20% join, 50% already together), deterministic`,
     conditions: [
       `load: IdentityResolver.observeMany, ${batch.toLocaleString('en-US')} observations per call (one transaction each), one caller, batches in sequence; identities only (no trait values to move)`,
-      `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE and pg_prewarm of the schema (warm), hrtime around the call; change feed published to Redis`,
-      'baselines in one process on one connection: unnest-array upsert (ON CONFLICT DO UPDATE last_seen_at) of the same identities, deduplicated per batch, into a table shaped like identity; primary-key lookup of one random identity of the dataset, same count as the probe, warmed the same way',
+      `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE, pg_prewarm of the schema (warm) and a CHECKPOINT, inputs generated and the heap collected before the probe, hrtime around the call; change feed published to Redis`,
+      'baselines in one process on one connection: unnest-array upsert (ON CONFLICT DO UPDATE last_seen_at) of the same identities, deduplicated per batch, into a table shaped like identity; primary-key lookup (prepared) of one random identity of the dataset, same count as the probe, warmed the same way plus 200 untimed lookups, inputs generated and the heap collected before timing',
       'sandwich [baselines] → resolver → [baselines], 3 times; each in its own process and fresh schema; CHECKPOINT before each load; rows counted by the server',
     ],
     measures: [
@@ -149,6 +151,12 @@ function buildResult(
         'ms',
         baselineRuns.map((b) => b.latency.p50Ms),
       ),
+      // A clean baseline: the tail of a primary-key lookup is close to its median (issue 11).
+      measure('primary-key lookup p99 (baseline)', 'ms', baselineRuns.map(p99), {
+        ratio: ratioTo('its p50', lookupTail),
+        target: `≤ ${LOOKUP_TAIL_TARGET}× its p50`,
+        met: spread(lookupTail).median <= LOOKUP_TAIL_TARGET,
+      }),
       measure('peak RSS of the resolver process', 'MB', rss),
       measure('peak RSS at 2× input', 'MB', [mb(doubled.vmHwmKb)], {
         ratio: {

@@ -84,6 +84,51 @@ describe('per-user order', () => {
     expect(Number(shards[0].n)).toBeGreaterThan(1);
   }, 90_000);
 
+  // anonymous → identify → track of one device, same instant, among other devices: one shard, in order,
+  // so the identify's value wins the instant after the anonymous one and everything lands on one profile.
+  it("keeps a person's anonymous and identified messages in order (one shard per anonymousId)", async () => {
+    const at = new Date().toISOString();
+    const people = Array.from({ length: 20 }, () => ({
+      anon: `anon-${randomUUID()}`,
+      user: `named-${randomUUID()}`,
+    }));
+    const batch = people.flatMap((p, i) => [
+      identifyMessage({ userId: undefined, anonymousId: p.anon, traits: { x: 1 }, timestamp: at }),
+      trackMessage({ userId: `other-${i}-${randomUUID()}`, timestamp: at }),
+      identifyMessage({ userId: p.user, anonymousId: p.anon, traits: { x: 2 }, timestamp: at }),
+      trackMessage({
+        userId: p.user,
+        anonymousId: p.anon,
+        event: 'Level Completed',
+        timestamp: at,
+      }),
+    ]);
+    expect(await post(t, '/v1/batch', { batch }, key)).toMatchObject({ status: 200 });
+    await waitForInboxDrained(t, 60_000);
+    const shards = await sql<{ n: string }>(
+      t,
+      `SELECT max(n) AS n FROM (SELECT count(DISTINCT shard) AS n FROM event_inbox
+       WHERE payload->>'anonymousId' = ANY($1) GROUP BY payload->>'anonymousId') x`,
+      [people.map((p) => p.anon)],
+    );
+    expect(shards).toEqual([{ n: '1' }]);
+    const rows = await sql<{ value: number; n: string }>(
+      t,
+      `SELECT tv.value, count(*) AS n FROM trait_value tv
+       JOIN trait_definition d ON d.id = tv.trait_id AND d.name = 'x'
+       JOIN identity i ON i.profile_id = tv.profile_id AND i.type = 'user_id'
+       WHERE i.value = ANY($1) GROUP BY tv.value`,
+      [people.map((p) => p.user)],
+    );
+    expect(rows).toEqual([{ value: 2, n: String(people.length) }]);
+    const profiles = await sql<{ n: string }>(
+      t,
+      `SELECT count(DISTINCT e.profile_id) AS n FROM events e WHERE e.anonymous_id = ANY($1)`,
+      [people.map((p) => p.anon)],
+    );
+    expect(profiles).toEqual([{ n: String(people.length) }]);
+  }, 90_000);
+
   // The same instant across two batches: the value recorded first wins the instant, so the later
   // message is recorded 1 ms later and becomes current, each revision naming its own message.
   it('a later batch at the same instant wins, each revision naming its message', async () => {

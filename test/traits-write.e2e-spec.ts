@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { TraitWriter } from '../src/traits/trait-writer.service';
+import { Client } from 'pg';
 import type { TraitWriteRow } from '../src/traits/trait-write.types';
+import { TraitWriter } from '../src/traits/trait-writer.service';
 import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
@@ -34,7 +35,11 @@ describe('trait write path', () => {
   afterAll(() => t.close());
 
   const revisionsOf = (traitName: string) =>
-    count(t, 'SELECT count(*) AS n FROM trait_revision r JOIN trait_definition d ON d.id = r.trait_id WHERE d.name = $1', [traitName]);
+    count(
+      t,
+      'SELECT count(*) AS n FROM trait_revision r JOIN trait_definition d ON d.id = r.trait_id WHERE d.name = $1',
+      [traitName],
+    );
 
   it('writing the same batch twice creates no revision and bumps no profile the second time', async () => {
     const users = Array.from({ length: 50 }, () => randomUUID());
@@ -43,16 +48,80 @@ describe('trait write path', () => {
       { identity: { type: 'user_id', value: u }, trait: level.name, value: i, observedAt },
       { identity: { type: 'user_id', value: u }, trait: vip.name, value: i % 2 === 0, observedAt },
     ]);
-    const first = await gql<{ writeTraits: { revisions: number; accepted: number } }>(t.url, WRITE, { input: { rows } }, key);
+    const first = await gql<{ writeTraits: { revisions: number; accepted: number } }>(
+      t.url,
+      WRITE,
+      { input: { rows } },
+      key,
+    );
     expect(first.errors).toBeUndefined();
     expect(first.data!.writeTraits).toMatchObject({ accepted: 100, revisions: 100 });
     const before = await sql<{ s: string }>(t, 'SELECT sum(revision)::text AS s FROM profile');
     const revisionsBefore = await count(t, 'SELECT count(*) AS n FROM trait_revision');
 
-    const second = await gql<{ writeTraits: { revisions: number; unchanged: number } }>(t.url, WRITE, { input: { rows } }, key);
+    const second = await gql<{ writeTraits: { revisions: number; unchanged: number } }>(
+      t.url,
+      WRITE,
+      { input: { rows } },
+      key,
+    );
     expect(second.data!.writeTraits).toMatchObject({ revisions: 0, unchanged: 100 });
     expect(await count(t, 'SELECT count(*) AS n FROM trait_revision')).toBe(revisionsBefore);
     expect(await sql(t, 'SELECT sum(revision)::text AS s FROM profile')).toEqual(before);
+  });
+
+  it('skips unchanged rows of a re-load before locking: a locked profile does not hold it up, changed rows still land', async () => {
+    const users = Array.from({ length: 20 }, () => ({ type: 'user_id', value: randomUUID() }));
+    const at = new Date(Date.now() - 120_000);
+    const later = new Date(at.getTime() + 60_000).toISOString();
+    const rows: TraitWriteRow[] = users.map((identity, i) => ({
+      identity,
+      trait: level.name,
+      value: i,
+      observedAt: at.toISOString(),
+    }));
+    const writer = t.app.get(TraitWriter);
+    const provenance = { sourceKind: 'api' as const, sourceRef: {}, runId: 'skip' };
+    await writer.write({ rows, provenance });
+    const [{ id: lockedId }] = await sql<{ id: string }>(
+      t,
+      'SELECT profile_id AS id FROM identity WHERE type = $1 AND value = $2',
+      [users[0].type, users[0].value],
+    );
+    const feedBefore = await count(t, 'SELECT count(*) AS n FROM change_feed');
+
+    const locker = new Client({
+      connectionString: t.db.url,
+      options: `-c search_path=${t.db.schema}`,
+    });
+    await locker.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('SELECT 1 FROM profile WHERE id = $1 FOR UPDATE', [lockedId]);
+      // The identical re-load touches no profile, so the lock held elsewhere does not block it.
+      const again = await writer.write({ rows, provenance });
+      expect(again).toMatchObject({ accepted: 20, revisions: 0, unchanged: 20, profiles: [] });
+      await locker.query('COMMIT');
+    } finally {
+      await locker.end();
+    }
+
+    // Mixed: one changed value, one newer observation of the same value, the rest identical.
+    const mixed = rows.map((r) => ({ ...r }));
+    mixed[1] = { ...mixed[1], value: 1001, observedAt: later };
+    mixed[2] = { ...mixed[2], observedAt: later };
+    const result = await writer.write({ rows: mixed, provenance });
+    expect(result.rejected).toEqual([]);
+    expect(result).toMatchObject({ accepted: 20, revisions: 1, unchanged: 19 });
+    expect(result.profiles).toHaveLength(1);
+    expect((await count(t, 'SELECT count(*) AS n FROM change_feed')) - feedBefore).toBe(1);
+    const [confirmed] = await sql<{ last: Date }>(
+      t,
+      `SELECT tv.last_observed_at AS last FROM trait_value tv JOIN identity i ON i.profile_id = tv.profile_id
+       WHERE i.type = $1 AND i.value = $2`,
+      [users[2].type, users[2].value],
+    );
+    expect(new Date(confirmed.last).toISOString()).toBe(later);
   });
 
   it('answers as of any time, keeps late observations in history only', async () => {
@@ -61,26 +130,66 @@ describe('trait write path', () => {
     const t1 = new Date('2026-02-01T00:00:00Z');
     const t2 = new Date('2026-03-01T00:00:00Z');
     const w = (value: number, at: Date, runId: string) =>
-      gql(t.url, WRITE, { input: { runId, rows: [{ identity: user, trait: level.name, value, observedAt: at.toISOString() }] } }, key);
+      gql(
+        t.url,
+        WRITE,
+        {
+          input: {
+            runId,
+            rows: [{ identity: user, trait: level.name, value, observedAt: at.toISOString() }],
+          },
+        },
+        key,
+      );
     await w(1, t1, 'run-v1');
     await w(2, t2, 'run-v2');
 
-    const between = await gql<any>(t.url, PROFILE, { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name }, key);
+    const between = await gql<any>(
+      t.url,
+      PROFILE,
+      { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name },
+      key,
+    );
     expect(between.data.profile.trait).toMatchObject({
       value: 1,
       status: 'present',
-      provenance: { sourceKind: 'api', runId: 'run-v1', definitionVersion: 1, observedAt: t1.toISOString(), identity: user },
+      provenance: {
+        sourceKind: 'api',
+        runId: 'run-v1',
+        definitionVersion: 1,
+        observedAt: t1.toISOString(),
+        identity: user,
+      },
     });
-    const before = await gql<any>(t.url, PROFILE, { id: user, asOf: '2025-12-31T00:00:00Z', name: level.name }, key);
-    expect(before.data.profile.trait).toMatchObject({ value: null, status: 'missing', provenance: null });
+    const before = await gql<any>(
+      t.url,
+      PROFILE,
+      { id: user, asOf: '2025-12-31T00:00:00Z', name: level.name },
+      key,
+    );
+    expect(before.data.profile.trait).toMatchObject({
+      value: null,
+      status: 'missing',
+      provenance: null,
+    });
 
     const late = await w(0, t0, 'run-late');
     expect((late.data as any).writeTraits).toMatchObject({ accepted: 1, revisions: 1 });
     const now = await gql<any>(t.url, PROFILE, { id: user, name: level.name }, key);
     expect(now.data.profile.trait).toMatchObject({ value: 2, provenance: { runId: 'run-v2' } });
-    const atT0 = await gql<any>(t.url, PROFILE, { id: user, asOf: '2026-01-15T00:00:00Z', name: level.name }, key);
+    const atT0 = await gql<any>(
+      t.url,
+      PROFILE,
+      { id: user, asOf: '2026-01-15T00:00:00Z', name: level.name },
+      key,
+    );
     expect(atT0.data.profile.trait).toMatchObject({ value: 0, provenance: { runId: 'run-late' } });
-    const stillT1 = await gql<any>(t.url, PROFILE, { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name }, key);
+    const stillT1 = await gql<any>(
+      t.url,
+      PROFILE,
+      { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name },
+      key,
+    );
     expect(stillT1.data.profile.trait.value).toBe(1);
 
     const history = await gql<any>(
@@ -124,7 +233,9 @@ describe('trait write path', () => {
     bad.set(999, /observedAt: must be an ISO-8601 timestamp/);
 
     const profilesBefore = await count(t, 'SELECT count(*) AS n FROM profile');
-    const result = await t.app.get(TraitWriter).write({ rows, provenance: { sourceKind: 'api', sourceRef: {}, runId: 'bulk' } });
+    const result = await t.app
+      .get(TraitWriter)
+      .write({ rows, provenance: { sourceKind: 'api', sourceRef: {}, runId: 'bulk' } });
     expect(result.accepted).toBe(990);
     expect(result.revisions).toBe(990);
     expect(result.rejected.map((r) => r.index)).toEqual([...bad.keys()].sort((a, b) => a - b));
@@ -139,7 +250,12 @@ describe('trait write path', () => {
     const res = await gql(t.url, WRITE, { input: { rows: [] } }, key);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toMatch(/rows/);
-    const noTrait = await gql(t.url, WRITE, { input: { rows: [{ identity: { type: 'user_id', value: 'x' }, value: 1 }] } }, key);
+    const noTrait = await gql(
+      t.url,
+      WRITE,
+      { input: { rows: [{ identity: { type: 'user_id', value: 'x' }, value: 1 }] } },
+      key,
+    );
     expect(noTrait.errors?.[0].message).toMatch(/trait/);
     expect(await count(t, 'SELECT count(*) AS n FROM trait_revision')).toBe(before);
   });
@@ -149,7 +265,12 @@ describe('trait write path', () => {
     const result = await t.app.get(TraitWriter).write({
       provenance: { sourceKind: 'api', sourceRef: {}, runId: 'order' },
       rows: [
-        { identity: user, trait: seen.name, value: '2026-03-01T10:00:00+07:00', observedAt: '2026-03-02T00:00:00Z' },
+        {
+          identity: user,
+          trait: seen.name,
+          value: '2026-03-01T10:00:00+07:00',
+          observedAt: '2026-03-02T00:00:00Z',
+        },
         { identity: user, trait: level.name, value: 3, observedAt: '2026-03-03T00:00:00Z' },
         { identity: user, trait: level.name, value: 1, observedAt: '2026-03-01T00:00:00Z' },
         { identity: user, trait: level.name, value: 1, observedAt: '2026-03-02T00:00:00Z' },
@@ -163,22 +284,46 @@ describe('trait write path', () => {
       [user.value.trim().toLowerCase()],
     );
     expect(profile.revision).toBe('1');
-    const res = await fetch(`${t.url}/v1/profiles/email:${encodeURIComponent(user.value.trim())}/traits?include=${seen.name},${level.name}`, {
-      headers: { authorization: `Bearer ${key}` },
+    const res = await fetch(
+      `${t.url}/v1/profiles/email:${encodeURIComponent(user.value.trim())}/traits?include=${seen.name},${level.name}`,
+      {
+        headers: { authorization: `Bearer ${key}` },
+      },
+    );
+    expect(await res.json()).toEqual({
+      traits: { [seen.name]: '2026-03-01T03:00:00.000Z', [level.name]: 3 },
     });
-    expect(await res.json()).toEqual({ traits: { [seen.name]: '2026-03-01T03:00:00.000Z', [level.name]: 3 } });
   });
 
   it("records a row's own source ref in place of the batch's, fresh and late alike", async () => {
     const user = { type: 'user_id', value: randomUUID() };
     const write = (rows: TraitWriteRow[]) =>
-      t.app.get(TraitWriter).write({ rows, provenance: { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: 'refs' } });
+      t.app
+        .get(TraitWriter)
+        .write({
+          rows,
+          provenance: { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: 'refs' },
+        });
     await write([
-      { identity: user, trait: level.name, value: 5, observedAt: '2026-04-03T00:00:00Z', sourceRef: { messageId: 'm-3' } },
+      {
+        identity: user,
+        trait: level.name,
+        value: 5,
+        observedAt: '2026-04-03T00:00:00Z',
+        sourceRef: { messageId: 'm-3' },
+      },
       { identity: user, trait: level.name, value: 2, observedAt: '2026-04-01T00:00:00Z' },
     ]);
     // Late: before the current value, so it goes into history between the two.
-    await write([{ identity: user, trait: level.name, value: 4, observedAt: '2026-04-02T00:00:00Z', sourceRef: { messageId: 'm-2' } }]);
+    await write([
+      {
+        identity: user,
+        trait: level.name,
+        value: 4,
+        observedAt: '2026-04-02T00:00:00Z',
+        sourceRef: { messageId: 'm-2' },
+      },
+    ]);
     const refs = await sql<{ value: number; source_ref: unknown }>(
       t,
       `SELECT r.value, r.source_ref FROM trait_revision r JOIN identity i ON i.profile_id = r.profile_id
@@ -197,6 +342,10 @@ describe('trait write path', () => {
     const row = { identity: user, trait: level.name, value: 9, sourceRef: { messageId: 'forged' } };
     const res = await gql(t.url, WRITE, { input: { rows: [row] } }, key);
     expect(res.errors?.[0].message).toMatch(/sourceRef/);
-    expect(await count(t, `SELECT count(*) AS n FROM identity WHERE type = 'user_id' AND value = $1`, [user.value])).toBe(0);
+    expect(
+      await count(t, `SELECT count(*) AS n FROM identity WHERE type = 'user_id' AND value = $1`, [
+        user.value,
+      ]),
+    ).toBe(0);
   });
 });

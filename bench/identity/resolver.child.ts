@@ -7,7 +7,7 @@ import {
   vacuumAnalyze,
   withClient,
 } from '../lib/bench-db';
-import { childArgs, runAsChild } from '../lib/child';
+import { childArgs, runAsChild, settleHeap } from '../lib/child';
 import { BenchIdentityModule } from './bench-identity.module';
 import { batches, observation } from './dataset';
 import { countAll, elapsedSeconds, IdentityLoadArgs, latencyOf, LoadReport } from './phases';
@@ -35,10 +35,15 @@ runAsChild<LoadReport>(async () => {
     await withClient(async (c) => {
       await vacuumAnalyze(c, args.schema);
       await prewarmSchema(c, args.schema);
+      // The load's dirty pages flushed now, not by a checkpoint running during the probe.
+      await checkpoint(c);
     });
+    // As the baseline: inputs generated before timing and the heap settled (no warm-up calls here:
+    // each observe() changes the graph, so every probe call is a real one).
+    const probes = Array.from({ length: args.probe }, (_, k) => observation(args.observations + k));
+    settleHeap();
     const samples: number[] = [];
-    for (let n = args.observations; n < args.observations + args.probe; n++) {
-      const o = observation(n);
+    for (const o of probes) {
       const start = process.hrtime.bigint();
       await resolver.observe(o.identities, o.cause);
       samples.push(Number(process.hrtime.bigint() - start));

@@ -1,4 +1,3 @@
-import { BullModule } from '@nestjs/bullmq';
 import { Module, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -10,6 +9,7 @@ import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.m
 import { TraitsModule } from '../traits/traits.module';
 import { EventTraitMapService } from './event-traits/event-trait-map.service';
 import { EVENT_SHARD_QUEUES } from './events.queue';
+import { registerSpreadQueues } from '../queue/queue.module';
 import { EventsResolver } from './events.resolver';
 import { EventHealthService } from './health/event-health.service';
 import { InboxWriter } from './inbox/inbox-writer.service';
@@ -32,7 +32,8 @@ import { ShardSignaller } from './processing/shard-signaller.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([InvalidEventEntity]),
-    BullModule.registerQueue(...EVENT_SHARD_QUEUES.map((name) => ({ name }))),
+    // A hash tag per shard: the shards' queues spread over a Redis Cluster's slots.
+    registerSpreadQueues(EVENT_SHARD_QUEUES),
     ApiKeysModule,
     FeedModule,
     IdentityModule,

@@ -43,13 +43,29 @@ ins AS (
 INSERT INTO profile (id) SELECT profile_id FROM ins`;
 
 // One observation per (profile, trait, observed_at); when a batch repeats one, the last row wins.
+// Early skip of the dominant case of a re-sync: an observation of the current value inside its
+// confirmed interval [valid_from, last_observed_at] changes nothing (CREATE_LATE leaves it out for
+// the same reason), so it is dropped here, before the profiles are locked, with one primary-key
+// probe of the value it would be compared with anyway (LATERAL: a probe, never a hash of the
+// table). Read without the lock, the skip is ordered before any concurrent change of that value,
+// which is a valid order.
 export const CREATE_OBSERVATIONS = `
 CREATE TEMP TABLE tb_obs ON COMMIT DROP AS
-SELECT DISTINCT ON (i.profile_id, s.trait_id, s.observed_at)
-  i.profile_id, s.trait_id, s.def_version, s.value, s.observed_at, s.id_type, s.id_value, s.idx,
-  s.source_ref
-FROM tb_stage s JOIN identity i ON i.type = s.id_type AND i.value = s.id_value
-ORDER BY i.profile_id, s.trait_id, s.observed_at, s.idx DESC`;
+SELECT o.* FROM (
+  SELECT DISTINCT ON (i.profile_id, s.trait_id, s.observed_at)
+    i.profile_id, s.trait_id, s.def_version, s.value, s.observed_at, s.id_type, s.id_value, s.idx,
+    s.source_ref
+  FROM tb_stage s JOIN identity i ON i.type = s.id_type AND i.value = s.id_value
+  ORDER BY i.profile_id, s.trait_id, s.observed_at, s.idx DESC
+) o
+LEFT JOIN LATERAL (
+  SELECT true AS same FROM trait_value tv
+  WHERE tv.profile_id = o.profile_id AND tv.trait_id = o.trait_id
+    AND o.observed_at >= tv.valid_from AND o.observed_at <= tv.last_observed_at
+    AND o.value IS NOT DISTINCT FROM tv.value
+  LIMIT 1
+) unchanged ON true
+WHERE unchanged.same IS NULL`;
 
 // Locks the batch's profiles in id order, so concurrent batches serialise per profile and never
 // deadlock, and remembers the revision each changed profile will get.

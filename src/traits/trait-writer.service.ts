@@ -91,7 +91,8 @@ export class TraitWriter {
     await pipeline(Readable.from([lines.join('')]), client.query(copyFrom(SQL.COPY_STAGE)));
     await client.query(SQL.ANALYZE_STAGE);
     await client.query(SQL.CREATE_MISSING_PROFILES, [sourceKind]);
-    await client.query(SQL.CREATE_OBSERVATIONS);
+    // Observations that would change nothing are left out; none left: nothing to write.
+    if ((await client.query(SQL.CREATE_OBSERVATIONS)).rowCount === 0) return null;
     await client.query(SQL.ANALYZE_OBSERVATIONS);
     await client.query(SQL.LOCK_PROFILES);
     const moved = await client.query(IDENTITY_MOVED_WHILE_LOCKING);

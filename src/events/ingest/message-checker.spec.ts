@@ -92,9 +92,10 @@ describe('checkMessage: the Segment field rules', () => {
     ).toEqual([]);
   });
 
-  it('shards by userId, else anonymousId, within range', () => {
-    expect(shardOf('u1', 'a')).toBe(shardOf('u1', 'b'));
-    expect(shardOf(null, 'a')).toBe(shardOf('a', null));
+  it('shards by anonymousId, else userId, within range', () => {
+    expect(shardOf('u1', 'a')).toBe(shardOf(null, 'a'));
+    expect(shardOf('u1', 'a')).toBe(shardOf('u2', 'a'));
+    expect(shardOf('u1', null)).toBe(shardOf(null, 'u1'));
     for (let i = 0; i < 100; i++) expect(shardOf(`u${i}`, null)).toBeLessThan(EVENT_SHARDS);
   });
 });

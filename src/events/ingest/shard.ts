@@ -12,7 +12,11 @@ export function fnv1a(text: string): number {
   return hash >>> 0;
 }
 
-// The user key orders a user's messages: userId when present, else anonymousId.
+// The order key: anonymousId when present, else userId. Segment's client libraries send the
+// device's anonymousId with every message, before and after identify, so one person's anonymous
+// browsing, the identify that names them and what follows stay in one shard, in order. Messages
+// with a userId only (server-side sources) go by userId. Changing this rule, like EVENT_SHARDS,
+// re-maps people: only with the inbox drained.
 export function shardOf(userId: string | null, anonymousId: string | null): number {
-  return fnv1a(userId ?? anonymousId ?? '') % EVENT_SHARDS;
+  return fnv1a(anonymousId ?? userId ?? '') % EVENT_SHARDS;
 }

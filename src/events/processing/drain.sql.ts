@@ -3,14 +3,18 @@ import { FEED_SYSTEM_COLUMNS, FEED_SYSTEM_VALUES } from '../../feed/feed.sql';
 // Set-based SQL of the shard workers. Messages are read in inbox order; what the workers store
 // is built from the inbox rows in SQL, Node only adds what it resolved (profile, identity, time).
 
-// $1 shard, $2 limit
+// $1 shard, $2 limit, $3 events feeding traits, $4 identity paths (identity.yaml): path_values[i]
+// is the string or number at $4[i], else null
 export const FETCH_PENDING = `
 SELECT id, source_id, message_id, type, event, received_at, schema_version,
        payload->>'userId' AS user_id, payload->>'anonymousId' AS anonymous_id,
        payload->>'timestamp' AS "timestamp", payload->>'originalTimestamp' AS original_timestamp,
        payload->>'sentAt' AS sent_at, payload->>'previousId' AS previous_id,
        CASE WHEN type = 'identify' THEN payload->'traits'
-            WHEN type = 'track' AND event = ANY($3::text[]) THEN payload->'properties' END AS trait_source
+            WHEN type = 'track' AND event = ANY($3::text[]) THEN payload->'properties' END AS trait_source,
+       ARRAY(SELECT CASE WHEN jsonb_typeof(payload #> string_to_array(p.path, '.')) IN ('string', 'number')
+                         THEN payload #>> string_to_array(p.path, '.') END
+             FROM unnest($4::text[]) WITH ORDINALITY AS p(path, n) ORDER BY p.n) AS path_values
 FROM event_inbox WHERE shard = $1 AND state = 'received'
 ORDER BY id LIMIT $2`;
 

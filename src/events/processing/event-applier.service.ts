@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
 import { FeedPublisher } from '../../feed/feed-publisher.service';
 import { recordedChanges } from '../../feed/feed-recorder';
+import { activeIdentityRules, identityPaths } from '../../identity/config/identity-rules';
 import { IdentityService } from '../../identity/identity.service';
 import { IdentityResolver } from '../../identity/resolve/identity-resolver.service';
 import { eventsProcessed } from '../event-metrics';
@@ -58,6 +59,7 @@ export class EventApplier {
         shard,
         BATCH,
         [...map.track.keys()],
+        identityPaths(activeIdentityRules()).map((p) => p.path),
       ]);
       if (rows.length === 0) break;
       const result = await this.applyIsolatingPoison(shard, rows, map);
@@ -101,8 +103,10 @@ export class EventApplier {
   }
 
   private async apply(shard: number, rows: PendingRow[], map: EventTraitMap): Promise<DrainResult> {
+    // Identity rules are read once at start, so these are the types of the paths fetched.
+    const pathTypes = identityPaths(activeIdentityRules()).map((p) => p.type);
     const timed = await Promise.all(
-      rows.map(async (row) => timedMessage(row, await this.previousIdType(row))),
+      rows.map(async (row) => timedMessage(row, await this.previousIdType(row), pathTypes)),
     );
     const observed = await this.identities.observeMany(
       timed.map((m) => ({

@@ -2,7 +2,13 @@ import { formatIssue } from '../../common/yaml/yaml-issue';
 import { RESERVED_TRAIT_NAMES } from '../../trait-definitions/rules/reserved-names';
 import { normalizeIdentity } from '../identity-normalizer';
 import { parseIdentityConfig } from './identity-config.parser';
-import { DEFAULT_IDENTITY_RULES, isBlocked, limitOf, ruleOf } from './identity-rules';
+import {
+  DEFAULT_IDENTITY_RULES,
+  identityPaths,
+  isBlocked,
+  limitOf,
+  ruleOf,
+} from './identity-rules';
 
 const parse = (text: string) => parseIdentityConfig(text, 'defs/identity.yaml');
 const messages = (text: string) => parse(text).issues.map(formatIssue);
@@ -79,6 +85,29 @@ types:
     });
   });
 
+  it('names the event paths observed as identities: defaults, replaced per type, checked', () => {
+    expect(identityPaths(DEFAULT_IDENTITY_RULES)).toEqual([
+      { path: 'traits.email', type: 'email' },
+      { path: 'context.traits.email', type: 'email' },
+      { path: 'context.device.id', type: 'device_id' },
+    ]);
+    const { rules } = parse(`
+types:
+  email: { paths: [traits.email, properties.contact.email] }
+  device_id: { paths: [] }
+  player_id: { paths: [context.traits.player_id] }
+`);
+    expect(identityPaths(rules!)).toEqual([
+      { path: 'traits.email', type: 'email' },
+      { path: 'properties.contact.email', type: 'email' },
+      { path: 'context.traits.player_id', type: 'player_id' },
+    ]);
+    expect(messages('types:\n  email: { paths: [payload.email, traits..x] }\n')).toEqual([
+      'defs/identity.yaml:2:20: types.email.paths[0]: must be a dotted path under traits, context or properties (e.g. traits.email)',
+      'defs/identity.yaml:2:35: types.email.paths[1]: must be a dotted path under traits, context or properties (e.g. traits.email)',
+    ]);
+  });
+
   it('reports every problem with file:line:col', () => {
     expect(
       messages(`
@@ -92,7 +121,7 @@ colour: blue
 `),
     ).toEqual([
       'defs/identity.yaml:3:21: types.user_id.limit: must be >= 1',
-      'defs/identity.yaml:5:16: types.device_id.prio: unknown key (allowed: priority, limit, normalize, blocked, pii)',
+      'defs/identity.yaml:5:16: types.device_id.prio: unknown key (allowed: priority, limit, normalize, blocked, pii, paths)',
       'defs/identity.yaml:5:43: types.device_id.normalize[1]: must be one of trim, lowercase',
       'defs/identity.yaml:8:1: colour: unknown key (allowed: types, blocked, unknown_types)',
     ]);

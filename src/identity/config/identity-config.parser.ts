@@ -1,10 +1,10 @@
-import { toJSOrIssue } from '../../common/yaml/to-js';
 import Ajv from 'ajv';
 import { LineCounter, parseDocument } from 'yaml';
 import { schemaProblems } from '../../common/yaml/schema-problems';
+import { toJSOrIssue } from '../../common/yaml/to-js';
 import { compareIssues, DefinitionIssue, formatPath, YamlPath } from '../../common/yaml/yaml-issue';
 import { YamlLocator } from '../../common/yaml/yaml-locator';
-import { IDENTITY_FILE_SCHEMA } from './identity-config.schema';
+import { IDENTITY_FILE_SCHEMA, IDENTITY_PATH } from './identity-config.schema';
 import {
   blockList,
   DEFAULT_BLOCKED_VALUES,
@@ -30,6 +30,7 @@ interface TypeItem {
   normalize?: NormalizeStep[];
   blocked?: BlockedItem;
   pii?: boolean;
+  paths?: string[];
 }
 
 interface IdentityFile {
@@ -70,6 +71,14 @@ function ruleProblems(file: IdentityFile): { path: YamlPath; rule: string; atKey
       });
     }
     checkPatterns(item.blocked, ['types', name]);
+    (item.paths ?? []).forEach((p, i) => {
+      if (IDENTITY_PATH.test(p)) return;
+      out.push({
+        path: ['types', name, 'paths', i],
+        rule: 'must be a dotted path under traits, context or properties (e.g. traits.email)',
+        atKey: false,
+      });
+    });
   }
   checkPatterns(file.blocked, []);
   return out;
@@ -89,6 +98,7 @@ function toRules(file: IdentityFile): IdentityRules {
       normalize: item.normalize ?? base?.normalize ?? ['trim'],
       blocked: blockList(item.blocked?.values ?? [], item.blocked?.patterns ?? []),
       pii: item.pii ?? base?.pii ?? false,
+      paths: item.paths ?? base?.paths ?? [],
     });
   }
   const blocked = blockList(

@@ -1,6 +1,9 @@
 import type { SchemaObject } from 'ajv';
 import { NORMALIZE_STEPS } from './identity-rules';
 
+// A place in an event: under traits, context or properties, dotted (context.device.id).
+export const IDENTITY_PATH = /^(traits|context|properties)(\.[A-Za-z0-9_$-]{1,64}){1,8}$/;
+
 const COUNT = { type: 'integer', minimum: 1, maximum: 1_000_000 };
 const PRIORITY = { type: 'integer', minimum: 0, maximum: 1_000_000 };
 
@@ -26,6 +29,11 @@ const TYPE_SCHEMA: SchemaObject = {
     },
     blocked: BLOCKED_SCHEMA,
     pii: { type: 'boolean' },
+    paths: {
+      type: 'array',
+      uniqueItems: true,
+      items: { type: 'string' },
+    },
   },
 };
 

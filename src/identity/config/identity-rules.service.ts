@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { formatIssue } from '../../common/yaml/yaml-issue';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
-import { formatIssue } from '../../common/yaml/yaml-issue';
 import { displayPath } from '../../trait-definitions/yaml/definitions.loader';
 import { loadIdentityConfig } from './identity-config.loader';
 import { activeIdentityRules, IdentityRules, installIdentityRules } from './identity-rules';

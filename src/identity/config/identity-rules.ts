@@ -20,6 +20,9 @@ export interface IdentityTypeRule {
   blocked: BlockList;
   // Values of a PII type are shown only to keys with profile:read:pii (src/profiles/masking).
   pii: boolean;
+  // Places in an event (dotted, under traits, context or properties) whose string value is observed
+  // as an identity of this type, as Segment Unify does: `traits.email`, `context.device.id`.
+  paths: readonly string[];
 }
 
 export interface UnknownTypesRule {
@@ -56,6 +59,7 @@ export const DEFAULT_TYPE_RULES: readonly IdentityTypeRule[] = [
     normalize: ['trim'],
     blocked: EMPTY_BLOCKS,
     pii: false,
+    paths: [],
   },
   {
     type: 'email',
@@ -64,6 +68,7 @@ export const DEFAULT_TYPE_RULES: readonly IdentityTypeRule[] = [
     normalize: ['trim', 'lowercase'],
     blocked: EMPTY_BLOCKS,
     pii: true,
+    paths: ['traits.email', 'context.traits.email'],
   },
   {
     type: 'device_id',
@@ -72,6 +77,7 @@ export const DEFAULT_TYPE_RULES: readonly IdentityTypeRule[] = [
     normalize: ['trim'],
     blocked: EMPTY_BLOCKS,
     pii: false,
+    paths: ['context.device.id'],
   },
   {
     type: 'network_userid',
@@ -80,6 +86,7 @@ export const DEFAULT_TYPE_RULES: readonly IdentityTypeRule[] = [
     normalize: ['trim'],
     blocked: EMPTY_BLOCKS,
     pii: false,
+    paths: [],
   },
   {
     type: 'anonymous_id',
@@ -88,8 +95,20 @@ export const DEFAULT_TYPE_RULES: readonly IdentityTypeRule[] = [
     normalize: ['trim'],
     blocked: EMPTY_BLOCKS,
     pii: false,
+    paths: [],
   },
 ];
+
+// Where an event may carry identities besides userId and anonymousId: one entry per (path, type),
+// in the order of the types, then of their paths.
+export interface IdentityPath {
+  path: string;
+  type: string;
+}
+
+export function identityPaths(rules: IdentityRules): IdentityPath[] {
+  return [...rules.types.values()].flatMap((r) => r.paths.map((path) => ({ path, type: r.type })));
+}
 
 export const DEFAULT_UNKNOWN_TYPES: UnknownTypesRule = { accept: true, priority: 0, limit: 100 };
 
@@ -113,7 +132,15 @@ export function ruleOf(rules: IdentityRules, type: string): IdentityTypeRule | u
   if (known) return known;
   if (!rules.unknownTypes.accept) return undefined;
   const { priority, limit } = rules.unknownTypes;
-  return { type, priority, limit, normalize: ['trim'], blocked: EMPTY_BLOCKS, pii: false };
+  return {
+    type,
+    priority,
+    limit,
+    normalize: ['trim'],
+    blocked: EMPTY_BLOCKS,
+    pii: false,
+    paths: [],
+  };
 }
 
 export function limitOf(rules: IdentityRules, type: string): number {
