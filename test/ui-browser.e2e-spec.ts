@@ -15,7 +15,7 @@ describe('ops UI in a browser', () => {
   let allowedErrors: RegExp[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
+    await ensureWebBuilt();
     [w, { browser, close: closeBrowser }] = await Promise.all([startUiWorld(), launchBrowser()]);
   });
 
@@ -192,7 +192,7 @@ describe('ops UI in a browser', () => {
     expect(await row(page, 'Traits', 'contact_phone').count()).toBe(0);
     await expect(
       page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(),
-    ).resolves.toEqual(['Traits', 'Profiles']);
+    ).resolves.toEqual(['Traits', 'Profiles', 'Audiences']);
     await screenshot(page, 'profile-read-only');
 
     await page.goto('/traits/contact_phone');
