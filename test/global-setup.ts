@@ -13,13 +13,10 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(`Postgres for tests does not answer at ${url.host}: ${err.message}`);
   });
   try {
-    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [
-      dbName,
-    ]);
+    const { rowCount } = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [dbName]);
     if (rowCount === 0) await admin.query(`CREATE DATABASE "${dbName}"`).catch(() => undefined);
   } finally {
     await admin.end();
   }
-  if (!(await redisAnswers(TEST_REDIS_URL)))
-    throw new Error(`Redis for tests does not answer at ${TEST_REDIS_URL}`);
+  if (!(await redisAnswers(TEST_REDIS_URL))) throw new Error(`Redis for tests does not answer at ${TEST_REDIS_URL}`);
 }

@@ -376,9 +376,7 @@ describe('identity unification', () => {
   it('announces merges after commit on the change feed; merge changes carry ids only', async () => {
     const sub = new Redis(TEST_REDIS_URL);
     const received: any[] = [];
-    sub.on('message', (_channel, message: string) =>
-      received.push(...(JSON.parse(message).c ?? [])),
-    );
+    sub.on('message', (_channel, message: string) => received.push(...(JSON.parse(message).c ?? [])));
     await sub.subscribe(`traitbase:${t.db.schema}:feed`);
     try {
       const x = { type: 'device_id', value: uid('dev') };

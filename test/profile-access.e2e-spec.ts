@@ -28,12 +28,7 @@ describe('profile access by key scope', () => {
         { identity: user, trait: level.name, value: 7 },
         { identity: user, trait: email.name, value: 'ana@example.com' },
         { identity: user, trait: adminOnly.name, value: 'internal' },
-        {
-          identity: user,
-          trait: stale.name,
-          value: 1,
-          observedAt: new Date(Date.now() - 2 * 3600_000),
-        },
+        { identity: user, trait: stale.name, value: 1, observedAt: new Date(Date.now() - 2 * 3600_000) },
       ],
     });
     readKey = await createKey(t, 'profile:read');
@@ -46,19 +41,12 @@ describe('profile access by key scope', () => {
 
   it('hides PII traits from a profile:read key on GraphQL and REST', async () => {
     const res = await gql<any>(t.url, TRAITS, { id: user }, readKey);
-    expect(res.data.profile.traits.map((x: { name: string }) => x.name).sort()).toEqual(
-      [level.name, stale.name].sort(),
-    );
+    expect(res.data.profile.traits.map((x: { name: string }) => x.name).sort()).toEqual([level.name, stale.name].sort());
     const one = await gql<any>(t.url, ONE, { id: user, name: email.name }, readKey);
     expect(one.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(JSON.stringify(one)).not.toContain('ana@example.com');
 
-    const body = await (
-      await rest(
-        `/v1/profiles/user_id:${user.value}/traits?include=${email.name},${level.name}`,
-        readKey,
-      )
-    ).json();
+    const body = await (await rest(`/v1/profiles/user_id:${user.value}/traits?include=${email.name},${level.name}`, readKey)).json();
     expect(body).toEqual({ traits: { [level.name]: 7 } });
   });
 
@@ -68,30 +56,18 @@ describe('profile access by key scope', () => {
     expect(names).toContain(email.name);
     expect(names).not.toContain(adminOnly.name);
     const admin = await gql<any>(t.url, TRAITS, { id: user }, t.adminKey);
-    expect(admin.data.profile.traits.map((x: { name: string }) => x.name)).toContain(
-      adminOnly.name,
-    );
+    expect(admin.data.profile.traits.map((x: { name: string }) => x.name)).toContain(adminOnly.name);
   });
 
   it('answers 401 without a key or with an unknown one, 403 on writeTraits without ingest', async () => {
     const none = await gql(t.url, TRAITS, { id: user });
     expect(none.status).toBe(401);
     expect(none.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const bogus = await gql(
-      t.url,
-      TRAITS,
-      { id: user },
-      'tb_0123456789_notarealsecretnotarealsecret12',
-    );
+    const bogus = await gql(t.url, TRAITS, { id: user }, 'tb_0123456789_notarealsecretnotarealsecret12');
     expect(bogus.status).toBe(401);
     expect((await rest(`/v1/profiles/user_id:${user.value}/traits`)).status).toBe(401);
 
-    const write = await gql(
-      t.url,
-      WRITE,
-      { input: { rows: [{ identity: user, trait: level.name, value: 8 }] } },
-      readKey,
-    );
+    const write = await gql(t.url, WRITE, { input: { rows: [{ identity: user, trait: level.name, value: 8 }] } }, readKey);
     expect(write.status).toBe(403);
     expect(write.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const after = await gql<any>(t.url, ONE, { id: user, name: level.name }, readKey);
@@ -105,11 +81,7 @@ describe('profile access by key scope', () => {
     });
     expect(res.status).toBe(200);
     const body: any = await res.json();
-    expect(body.traits[level.name]).toMatchObject({
-      value: 7,
-      status: 'present',
-      provenance: { sourceKind: 'api', runId: 'seed' },
-    });
+    expect(body.traits[level.name]).toMatchObject({ value: 7, status: 'present', provenance: { sourceKind: 'api', runId: 'seed' } });
     expect(body.traits[stale.name].status).toBe('stale');
   });
 
@@ -125,33 +97,18 @@ describe('profile access by key scope', () => {
   it('says clearly what is wrong with a bad identity or unknown profile', async () => {
     const bad = await rest('/v1/profiles/nocolon/traits', readKey);
     expect(bad.status).toBe(400);
-    expect(((await bad.json()) as any).error.message).toMatch(
-      /identity: must be written \{type\}:\{value\}/,
-    );
+    expect(((await bad.json()) as any).error.message).toMatch(/identity: must be written \{type\}:\{value\}/);
     const unknown = await rest(`/v1/profiles/user_id:${randomUUID()}/traits`, readKey);
     expect(unknown.status).toBe(404);
-    const badInclude = await rest(
-      `/v1/profiles/user_id:${user.value}/traits?include=DROP TABLE`,
-      readKey,
-    );
+    const badInclude = await rest(`/v1/profiles/user_id:${user.value}/traits?include=DROP TABLE`, readKey);
     expect(badInclude.status).toBe(400);
-    const missing = await gql<any>(
-      t.url,
-      `{ profile(identity: {type: "user_id", value: "${randomUUID()}"}) { id } }`,
-      {},
-      readKey,
-    );
+    const missing = await gql<any>(t.url, `{ profile(identity: {type: "user_id", value: "${randomUUID()}"}) { id } }`, {}, readKey);
     expect(missing.data.profile).toBeNull();
   });
 
   it('rejects an operation selecting too many fields', async () => {
     const fields = Array.from({ length: 2100 }, (_, i) => `a${i}: id`).join(' ');
-    const wide = await gql(
-      t.url,
-      `{ profile(identity: {type: "user_id", value: "x"}) { ${fields} } }`,
-      {},
-      readKey,
-    );
+    const wide = await gql(t.url, `{ profile(identity: {type: "user_id", value: "x"}) { ${fields} } }`, {}, readKey);
     expect(wide.status).toBe(400);
     expect(wide.errors?.[0].message).toMatch(/too complex/);
   });

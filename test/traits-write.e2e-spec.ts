@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { TraitWriteRow } from '../src/traits/trait-write.types';
 import { TraitWriter } from '../src/traits/trait-writer.service';
+import type { TraitWriteRow } from '../src/traits/trait-write.types';
 import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
@@ -34,11 +34,7 @@ describe('trait write path', () => {
   afterAll(() => t.close());
 
   const revisionsOf = (traitName: string) =>
-    count(
-      t,
-      'SELECT count(*) AS n FROM trait_revision r JOIN trait_definition d ON d.id = r.trait_id WHERE d.name = $1',
-      [traitName],
-    );
+    count(t, 'SELECT count(*) AS n FROM trait_revision r JOIN trait_definition d ON d.id = r.trait_id WHERE d.name = $1', [traitName]);
 
   it('writing the same batch twice creates no revision and bumps no profile the second time', async () => {
     const users = Array.from({ length: 50 }, () => randomUUID());
@@ -47,23 +43,13 @@ describe('trait write path', () => {
       { identity: { type: 'user_id', value: u }, trait: level.name, value: i, observedAt },
       { identity: { type: 'user_id', value: u }, trait: vip.name, value: i % 2 === 0, observedAt },
     ]);
-    const first = await gql<{ writeTraits: { revisions: number; accepted: number } }>(
-      t.url,
-      WRITE,
-      { input: { rows } },
-      key,
-    );
+    const first = await gql<{ writeTraits: { revisions: number; accepted: number } }>(t.url, WRITE, { input: { rows } }, key);
     expect(first.errors).toBeUndefined();
     expect(first.data!.writeTraits).toMatchObject({ accepted: 100, revisions: 100 });
     const before = await sql<{ s: string }>(t, 'SELECT sum(revision)::text AS s FROM profile');
     const revisionsBefore = await count(t, 'SELECT count(*) AS n FROM trait_revision');
 
-    const second = await gql<{ writeTraits: { revisions: number; unchanged: number } }>(
-      t.url,
-      WRITE,
-      { input: { rows } },
-      key,
-    );
+    const second = await gql<{ writeTraits: { revisions: number; unchanged: number } }>(t.url, WRITE, { input: { rows } }, key);
     expect(second.data!.writeTraits).toMatchObject({ revisions: 0, unchanged: 100 });
     expect(await count(t, 'SELECT count(*) AS n FROM trait_revision')).toBe(revisionsBefore);
     expect(await sql(t, 'SELECT sum(revision)::text AS s FROM profile')).toEqual(before);
@@ -75,66 +61,26 @@ describe('trait write path', () => {
     const t1 = new Date('2026-02-01T00:00:00Z');
     const t2 = new Date('2026-03-01T00:00:00Z');
     const w = (value: number, at: Date, runId: string) =>
-      gql(
-        t.url,
-        WRITE,
-        {
-          input: {
-            runId,
-            rows: [{ identity: user, trait: level.name, value, observedAt: at.toISOString() }],
-          },
-        },
-        key,
-      );
+      gql(t.url, WRITE, { input: { runId, rows: [{ identity: user, trait: level.name, value, observedAt: at.toISOString() }] } }, key);
     await w(1, t1, 'run-v1');
     await w(2, t2, 'run-v2');
 
-    const between = await gql<any>(
-      t.url,
-      PROFILE,
-      { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name },
-      key,
-    );
+    const between = await gql<any>(t.url, PROFILE, { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name }, key);
     expect(between.data.profile.trait).toMatchObject({
       value: 1,
       status: 'present',
-      provenance: {
-        sourceKind: 'api',
-        runId: 'run-v1',
-        definitionVersion: 1,
-        observedAt: t1.toISOString(),
-        identity: user,
-      },
+      provenance: { sourceKind: 'api', runId: 'run-v1', definitionVersion: 1, observedAt: t1.toISOString(), identity: user },
     });
-    const before = await gql<any>(
-      t.url,
-      PROFILE,
-      { id: user, asOf: '2025-12-31T00:00:00Z', name: level.name },
-      key,
-    );
-    expect(before.data.profile.trait).toMatchObject({
-      value: null,
-      status: 'missing',
-      provenance: null,
-    });
+    const before = await gql<any>(t.url, PROFILE, { id: user, asOf: '2025-12-31T00:00:00Z', name: level.name }, key);
+    expect(before.data.profile.trait).toMatchObject({ value: null, status: 'missing', provenance: null });
 
     const late = await w(0, t0, 'run-late');
     expect((late.data as any).writeTraits).toMatchObject({ accepted: 1, revisions: 1 });
     const now = await gql<any>(t.url, PROFILE, { id: user, name: level.name }, key);
     expect(now.data.profile.trait).toMatchObject({ value: 2, provenance: { runId: 'run-v2' } });
-    const atT0 = await gql<any>(
-      t.url,
-      PROFILE,
-      { id: user, asOf: '2026-01-15T00:00:00Z', name: level.name },
-      key,
-    );
+    const atT0 = await gql<any>(t.url, PROFILE, { id: user, asOf: '2026-01-15T00:00:00Z', name: level.name }, key);
     expect(atT0.data.profile.trait).toMatchObject({ value: 0, provenance: { runId: 'run-late' } });
-    const stillT1 = await gql<any>(
-      t.url,
-      PROFILE,
-      { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name },
-      key,
-    );
+    const stillT1 = await gql<any>(t.url, PROFILE, { id: user, asOf: '2026-02-15T00:00:00Z', name: level.name }, key);
     expect(stillT1.data.profile.trait.value).toBe(1);
 
     const history = await gql<any>(
@@ -178,9 +124,7 @@ describe('trait write path', () => {
     bad.set(999, /observedAt: must be an ISO-8601 timestamp/);
 
     const profilesBefore = await count(t, 'SELECT count(*) AS n FROM profile');
-    const result = await t.app
-      .get(TraitWriter)
-      .write({ rows, provenance: { sourceKind: 'api', sourceRef: {}, runId: 'bulk' } });
+    const result = await t.app.get(TraitWriter).write({ rows, provenance: { sourceKind: 'api', sourceRef: {}, runId: 'bulk' } });
     expect(result.accepted).toBe(990);
     expect(result.revisions).toBe(990);
     expect(result.rejected.map((r) => r.index)).toEqual([...bad.keys()].sort((a, b) => a - b));
@@ -195,12 +139,7 @@ describe('trait write path', () => {
     const res = await gql(t.url, WRITE, { input: { rows: [] } }, key);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].message).toMatch(/rows/);
-    const noTrait = await gql(
-      t.url,
-      WRITE,
-      { input: { rows: [{ identity: { type: 'user_id', value: 'x' }, value: 1 }] } },
-      key,
-    );
+    const noTrait = await gql(t.url, WRITE, { input: { rows: [{ identity: { type: 'user_id', value: 'x' }, value: 1 }] } }, key);
     expect(noTrait.errors?.[0].message).toMatch(/trait/);
     expect(await count(t, 'SELECT count(*) AS n FROM trait_revision')).toBe(before);
   });
@@ -210,12 +149,7 @@ describe('trait write path', () => {
     const result = await t.app.get(TraitWriter).write({
       provenance: { sourceKind: 'api', sourceRef: {}, runId: 'order' },
       rows: [
-        {
-          identity: user,
-          trait: seen.name,
-          value: '2026-03-01T10:00:00+07:00',
-          observedAt: '2026-03-02T00:00:00Z',
-        },
+        { identity: user, trait: seen.name, value: '2026-03-01T10:00:00+07:00', observedAt: '2026-03-02T00:00:00Z' },
         { identity: user, trait: level.name, value: 3, observedAt: '2026-03-03T00:00:00Z' },
         { identity: user, trait: level.name, value: 1, observedAt: '2026-03-01T00:00:00Z' },
         { identity: user, trait: level.name, value: 1, observedAt: '2026-03-02T00:00:00Z' },
@@ -229,46 +163,22 @@ describe('trait write path', () => {
       [user.value.trim().toLowerCase()],
     );
     expect(profile.revision).toBe('1');
-    const res = await fetch(
-      `${t.url}/v1/profiles/email:${encodeURIComponent(user.value.trim())}/traits?include=${seen.name},${level.name}`,
-      {
-        headers: { authorization: `Bearer ${key}` },
-      },
-    );
-    expect(await res.json()).toEqual({
-      traits: { [seen.name]: '2026-03-01T03:00:00.000Z', [level.name]: 3 },
+    const res = await fetch(`${t.url}/v1/profiles/email:${encodeURIComponent(user.value.trim())}/traits?include=${seen.name},${level.name}`, {
+      headers: { authorization: `Bearer ${key}` },
     });
+    expect(await res.json()).toEqual({ traits: { [seen.name]: '2026-03-01T03:00:00.000Z', [level.name]: 3 } });
   });
 
   it("records a row's own source ref in place of the batch's, fresh and late alike", async () => {
     const user = { type: 'user_id', value: randomUUID() };
     const write = (rows: TraitWriteRow[]) =>
-      t.app
-        .get(TraitWriter)
-        .write({
-          rows,
-          provenance: { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: 'refs' },
-        });
+      t.app.get(TraitWriter).write({ rows, provenance: { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: 'refs' } });
     await write([
-      {
-        identity: user,
-        trait: level.name,
-        value: 5,
-        observedAt: '2026-04-03T00:00:00Z',
-        sourceRef: { messageId: 'm-3' },
-      },
+      { identity: user, trait: level.name, value: 5, observedAt: '2026-04-03T00:00:00Z', sourceRef: { messageId: 'm-3' } },
       { identity: user, trait: level.name, value: 2, observedAt: '2026-04-01T00:00:00Z' },
     ]);
     // Late: before the current value, so it goes into history between the two.
-    await write([
-      {
-        identity: user,
-        trait: level.name,
-        value: 4,
-        observedAt: '2026-04-02T00:00:00Z',
-        sourceRef: { messageId: 'm-2' },
-      },
-    ]);
+    await write([{ identity: user, trait: level.name, value: 4, observedAt: '2026-04-02T00:00:00Z', sourceRef: { messageId: 'm-2' } }]);
     const refs = await sql<{ value: number; source_ref: unknown }>(
       t,
       `SELECT r.value, r.source_ref FROM trait_revision r JOIN identity i ON i.profile_id = r.profile_id
@@ -287,10 +197,6 @@ describe('trait write path', () => {
     const row = { identity: user, trait: level.name, value: 9, sourceRef: { messageId: 'forged' } };
     const res = await gql(t.url, WRITE, { input: { rows: [row] } }, key);
     expect(res.errors?.[0].message).toMatch(/sourceRef/);
-    expect(
-      await count(t, `SELECT count(*) AS n FROM identity WHERE type = 'user_id' AND value = $1`, [
-        user.value,
-      ]),
-    ).toBe(0);
+    expect(await count(t, `SELECT count(*) AS n FROM identity WHERE type = 'user_id' AND value = $1`, [user.value])).toBe(0);
   });
 });

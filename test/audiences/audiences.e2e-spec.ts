@@ -156,16 +156,11 @@ describe('audiences: save, evaluate, membership as a trait', () => {
     const then = await ask(t, EXPLAIN, { id, at }, reader);
     expect(then.errors).toBeUndefined();
     // Other audiences of this file may hold the profile too: look at this one.
-    const mine = (r: any) =>
-      r.data.explain.memberships.filter((m: any) => m.audience === 'explained_vips');
+    const mine = (r: any) => r.data.explain.memberships.filter((m: any) => m.audience === 'explained_vips');
     expect(mine(then)).toEqual([{ audience: 'explained_vips', since: expect.any(String) }]);
 
     await writeTraits(t, id, { lifetime_value: 1 });
-    await waitFor(
-      'exit',
-      async () => (await membership(t, 'explained_vips', profileId)) === false,
-      { timeoutMs: 5000 },
-    );
+    await waitFor('exit', async () => (await membership(t, 'explained_vips', profileId)) === false, { timeoutMs: 5000 });
     const again = await ask(t, EXPLAIN, { id, at }, reader);
     expect(again.data.explain.memberships).toEqual(then.data.explain.memberships);
     const now = await ask(t, EXPLAIN, { id, at: new Date().toISOString() }, reader);

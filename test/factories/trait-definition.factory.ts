@@ -30,11 +30,7 @@ function freshnessSeconds(f: string | null): number | null {
 }
 
 // Inserts definitions straight into a test schema (version 1), for tests of the read/write paths.
-export async function insertTraitDefinitions(
-  url: string,
-  schema: string,
-  specs: TraitSpec[],
-): Promise<void> {
+export async function insertTraitDefinitions(url: string, schema: string, specs: TraitSpec[]): Promise<void> {
   const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
   await client.connect();
   try {
@@ -42,15 +38,7 @@ export async function insertTraitDefinitions(
       await client.query(
         `INSERT INTO trait_definition (name, type, source_kind, version, schema_version, pii, exposure, freshness_seconds, spec, origin)
          VALUES ($1, $2, $3, 1, '1-0-0', $4, $5, $6, $7, 'test')`,
-        [
-          s.name,
-          s.type,
-          s.source.kind,
-          s.pii,
-          s.exposure,
-          freshnessSeconds(s.freshness),
-          JSON.stringify(s),
-        ],
+        [s.name, s.type, s.source.kind, s.pii, s.exposure, freshnessSeconds(s.freshness), JSON.stringify(s)],
       );
     }
   } finally {

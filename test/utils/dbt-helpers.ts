@@ -30,8 +30,7 @@ export async function createWarehouse(): Promise<Warehouse> {
   await client.query(`CREATE SCHEMA ${schema}`);
   return {
     schema,
-    query: async (text, params = []) =>
-      (await client.query(text, params)).rows as Record<string, unknown>[],
+    query: async (text, params = []) => (await client.query(text, params)).rows as Record<string, unknown>[],
     close: async () => {
       await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await client.end();
@@ -53,8 +52,7 @@ export async function waitForRun(
       [source, after],
     )) as RunRow[];
     if (rows.length > 0) return rows[0];
-    if (Date.now() > deadline)
-      throw new Error(`no finished run of ${source} within ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new Error(`no finished run of ${source} within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }

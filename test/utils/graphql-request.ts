@@ -1,11 +1,7 @@
 export interface GraphqlResponse<T = Record<string, unknown>> {
   status: number;
   data: T | null;
-  errors?: {
-    message: string;
-    path?: string[];
-    extensions?: { code?: string; details?: Record<string, string> };
-  }[];
+  errors?: { message: string; path?: string[]; extensions?: { code?: string; details?: Record<string, string> } }[];
 }
 
 // POSTs one operation to /graphql over real HTTP.
@@ -17,10 +13,7 @@ export async function gql<T = Record<string, unknown>>(
 ): Promise<GraphqlResponse<T>> {
   const res = await fetch(`${baseUrl}/graphql`, {
     method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      ...(key ? { authorization: `Bearer ${key}` } : {}),
-    },
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
     body: JSON.stringify({ query, variables }),
   });
   const body = (await res.json()) as Omit<GraphqlResponse<T>, 'status'>;
