@@ -14,6 +14,7 @@ import { type IdentityKey, ProfileLookup } from './profile-lookup';
 import { ProfileQuery } from './profile-queries';
 import { ProfileTimeline } from './profile-timeline';
 import { ProfileTraits } from './profile-traits';
+import { useLiveProfile } from './use-live-profile';
 import { useProfileTimeline } from './use-profile-timeline';
 
 type Profile = NonNullable<ProfileResult['profile']>;
@@ -25,11 +26,13 @@ function ProfileView({
   asOf,
   profile,
   onAsOf,
+  live,
 }: {
   identity: IdentityKey;
   asOf: string | null;
   profile: Profile;
   onAsOf: (iso: string | null) => void;
+  live: boolean;
 }) {
   const timeline = useProfileTimeline(identity, asOf, profile);
   // The moment explained: the "as of", or the instant "Why?" was pressed.
@@ -42,6 +45,11 @@ function ProfileView({
             Profile <Code>{profile.id}</Code>
           </Text>
           <Badge variant="light">revision {profile.revision}</Badge>
+          {live && (
+            <Badge color="teal" variant="dot" title="Changes appear as they are committed">
+              live
+            </Badge>
+          )}
           {profile.asOf && (
             <Badge color="orange" variant="light">
               as of {formatTime(profile.asOf)}
@@ -96,12 +104,21 @@ function LoadedProfile({
   asOf: string | null;
   onAsOf: (iso: string | null) => void;
 }) {
-  const [result] = useQuery({ query: ProfileQuery, variables: { identity, asOf } });
+  const [result, reexecute] = useQuery({ query: ProfileQuery, variables: { identity, asOf } });
+  const live = useLiveProfile(identity, asOf === null, () =>
+    reexecute({ requestPolicy: 'network-only' }),
+  );
   return (
     <QueryState label="the profile" result={result}>
       {(data) =>
         data.profile ? (
-          <ProfileView identity={identity} asOf={asOf} profile={data.profile} onAsOf={onAsOf} />
+          <ProfileView
+            identity={identity}
+            asOf={asOf}
+            profile={data.profile}
+            onAsOf={onAsOf}
+            live={live}
+          />
         ) : (
           <Alert color="gray" title="No profile" role="status">
             No profile has the identity {identity.type}:{identity.value}
