@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { docScreenshot, launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
 import { gql } from './utils/graphql-request';
@@ -185,6 +187,40 @@ describe('ops UI: audiences in a browser', () => {
     await screenshot(page, 'profile-explain');
     await docScreenshot(page, 'profile-explain');
   });
+
+  // Runs once the API has profileChanged (the realtime work): until then the page only reads.
+  const live = readFileSync(join(__dirname, '..', 'schema.gql'), 'utf8').includes(
+    'profileChanged(',
+  );
+  (live ? it : it.skip)(
+    'a value written through the API appears on the open profile without a reload',
+    async () => {
+      const page = await signedIn(w.keys.admin, '/profiles?type=user_id&value=6');
+      await row(page, 'Traits', /^coins240/).waitFor();
+      await page.getByText('live', { exact: true }).waitFor();
+      // The subscription opens a moment after the page: a write before it would not be pushed, so
+      // write a new value until one appears (never a reload).
+      const write = `mutation($input: WriteTraitsInput!) { writeTraits(input: $input) { accepted } }`;
+      let coins = 4320;
+      await waitFor('a pushed value on the page', async () => {
+        coins += 1;
+        const rows = [{ identity: { type: 'user_id', value: '6' }, trait: 'coins', value: coins }];
+        const res = await gql(w.t.url, write, { input: { rows } }, w.keys.ingest);
+        expect(res.errors).toBeUndefined();
+        const shown = row(page, 'Traits', new RegExp(`^coins${coins.toLocaleString('en')}`));
+        return shown.waitFor({ timeout: 3000 }).then(
+          () => true,
+          () => false,
+        );
+      });
+      await page
+        .getByText(`coins: ${(coins - 1).toLocaleString('en')} → ${coins.toLocaleString('en')}`)
+        .or(page.getByText(`coins: 240 → ${coins.toLocaleString('en')}`))
+        .first()
+        .waitFor();
+      await screenshot(page, 'profile-live');
+    },
+  );
 
   it('a YAML audience is read-only; versions compare; archive asks first', async () => {
     const page = await signedIn(w.keys.admin, '/audiences/gold_players');
