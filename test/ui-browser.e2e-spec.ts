@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
+import { docScreenshot, launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
 import { startUiWorld, UiWorld } from './utils/ui-world';
 import { ensureWebBuilt } from './utils/web-build';
 
@@ -15,7 +15,7 @@ describe('ops UI in a browser', () => {
   let allowedErrors: RegExp[] = [];
 
   beforeAll(async () => {
-    ensureWebBuilt();
+    await ensureWebBuilt();
     [w, { browser, close: closeBrowser }] = await Promise.all([startUiWorld(), launchBrowser()]);
   });
 
@@ -81,6 +81,7 @@ describe('ops UI in a browser', () => {
       /notebook.*data-science.*fresh · 2d.*succeeded/,
     );
     await screenshot(page, 'traits');
+    await docScreenshot(page, 'traits');
 
     await page.getByLabel('Search traits').fill('coin');
     await expect(
@@ -114,6 +115,7 @@ describe('ops UI in a browser', () => {
     );
     await page.getByText('60 current values.').waitFor();
     await screenshot(page, 'trait-dbt');
+    await docScreenshot(page, 'trait-dbt');
   });
 
   it('profile explorer: traits with provenance, a timeline, and the profile as of an earlier moment', async () => {
@@ -160,6 +162,7 @@ describe('ops UI in a browser', () => {
     );
     await row(page, 'Runs', 'notebooks/churn_risk.ipynb').waitFor();
     await screenshot(page, 'monitors-runs');
+    await docScreenshot(page, 'monitors-runs');
 
     await page.getByRole('tab', { name: 'Invalid events' }).click();
     const typeGroup = page.getByRole('button', { name: /Order Completed.*\/total must be number/ });
@@ -192,7 +195,7 @@ describe('ops UI in a browser', () => {
     expect(await row(page, 'Traits', 'contact_phone').count()).toBe(0);
     await expect(
       page.getByRole('navigation', { name: 'Pages' }).getByRole('link').allTextContents(),
-    ).resolves.toEqual(['Traits', 'Profiles']);
+    ).resolves.toEqual(['Traits', 'Profiles', 'Audiences']);
     await screenshot(page, 'profile-read-only');
 
     await page.goto('/traits/contact_phone');

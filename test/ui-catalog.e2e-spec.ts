@@ -18,7 +18,7 @@ describe('catalogue fields and the web UI assets', () => {
   let w: UiWorld;
 
   beforeAll(async () => {
-    ensureWebBuilt();
+    await ensureWebBuilt();
     w = await startUiWorld();
   });
 

@@ -58,3 +58,11 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
 export async function screenshot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
 }
+
+// With UI_DOC_SCREENSHOTS=1, the page as a 1280×800 window into docs/img/ (the README's pictures).
+export async function docScreenshot(page: Page, name: string): Promise<void> {
+  if (process.env.UI_DOC_SCREENSHOTS !== '1') return;
+  const dir = join(__dirname, '..', '..', 'docs', 'img');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}

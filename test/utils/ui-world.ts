@@ -54,6 +54,12 @@ versions:
       order_id: { type: string, minLength: 1 }
       total: { type: number, minimum: 0 }
 `,
+  'audiences/gold_players.yaml': `
+name: Gold players
+description: Players at the gold tier
+owner: live-ops
+rule: { trait: vip_tier, op: eq, value: gold }
+`,
   'events/session_started.yaml': `
 event: Session Started
 owner: game-client

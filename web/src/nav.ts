@@ -5,9 +5,10 @@ export interface NavItem {
   admin: boolean;
 }
 
-// The navigation, in order. A new page (audiences, …) adds its item here and its route in routes.tsx.
+// The navigation, in order. A new page adds its item here and its route in routes.tsx.
 export const NAV: NavItem[] = [
   { path: '/traits', label: 'Traits', admin: false },
   { path: '/profiles', label: 'Profiles', admin: false },
+  { path: '/audiences', label: 'Audiences', admin: false },
   { path: '/monitors', label: 'Monitors', admin: true },
 ];

@@ -1,6 +1,9 @@
 import { createBrowserRouter, Navigate } from 'react-router';
 import { AppLayout } from './components/app-layout';
 import { RequireAdmin, RequireSignIn } from './components/require-access';
+import { AudienceBuilderPage } from './pages/audiences/audience-builder-page';
+import { AudienceDetailPage } from './pages/audiences/audience-detail-page';
+import { AudienceListPage } from './pages/audiences/audience-list-page';
 import { MonitorsPage } from './pages/monitors/monitors-page';
 import { NotFoundPage } from './pages/not-found-page';
 import { ProfilePage } from './pages/profiles/profile-page';
@@ -21,6 +24,10 @@ export const router = createBrowserRouter([
       { path: 'traits', element: <TraitListPage /> },
       { path: 'traits/:name', element: <TraitDetailPage /> },
       { path: 'profiles', element: <ProfilePage /> },
+      { path: 'audiences', element: <AudienceListPage /> },
+      { path: 'audiences/new', element: <AudienceBuilderPage /> },
+      { path: 'audiences/:slug', element: <AudienceDetailPage /> },
+      { path: 'audiences/:slug/edit', element: <AudienceBuilderPage /> },
       {
         path: 'monitors',
         element: (

@@ -15,6 +15,8 @@ export interface Viewer {
   // What the pages ask of the key (the server lists implied scopes too).
   isAdmin: boolean;
   canReadPii: boolean;
+  // Preview, save and archive audiences.
+  canWriteAudiences: boolean;
 }
 
 export function toViewer(v: { name: string; scopes: string[] }): Viewer {
@@ -22,5 +24,6 @@ export function toViewer(v: { name: string; scopes: string[] }): Viewer {
     ...v,
     isAdmin: v.scopes.includes('admin'),
     canReadPii: v.scopes.includes('profile:read:pii'),
+    canWriteAudiences: v.scopes.includes('audience:write'),
   };
 }

@@ -1,4 +1,5 @@
-import { Alert, Badge, Code, Grid, Group, Stack, Text } from '@mantine/core';
+import { Alert, Badge, Button, Code, Drawer, Grid, Group, Stack, Text } from '@mantine/core';
+import { useState } from 'react';
 import { useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { AsOfPicker } from '../../components/as-of-picker';
@@ -7,29 +8,35 @@ import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
 import { Section } from '../../components/section';
 import type { ProfileQuery as ProfileResult } from '../../gql/graphql';
+import { ProfileExplain } from './profile-explain';
 import { ProfileIdentities } from './profile-identities';
 import { type IdentityKey, ProfileLookup } from './profile-lookup';
 import { ProfileQuery } from './profile-queries';
 import { ProfileTimeline } from './profile-timeline';
 import { ProfileTraits } from './profile-traits';
+import { useLiveProfile } from './use-live-profile';
 import { useProfileTimeline } from './use-profile-timeline';
 
 type Profile = NonNullable<ProfileResult['profile']>;
 
 // The profile at one moment: traits with provenance, identities, and the timeline up to then.
-// Live updates (profileChanged), explain and knownAt attach here when the API has them.
+// "Why?" opens explain(identity, at) for the same moment.
 function ProfileView({
   identity,
   asOf,
   profile,
   onAsOf,
+  live,
 }: {
   identity: IdentityKey;
   asOf: string | null;
   profile: Profile;
   onAsOf: (iso: string | null) => void;
+  live: boolean;
 }) {
   const timeline = useProfileTimeline(identity, asOf, profile);
+  // The moment explained: the "as of", or the instant "Why?" was pressed.
+  const [explainAt, setExplainAt] = useState<string | null>(null);
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-end">
@@ -38,26 +45,47 @@ function ProfileView({
             Profile <Code>{profile.id}</Code>
           </Text>
           <Badge variant="light">revision {profile.revision}</Badge>
+          {live && (
+            <Badge color="teal" variant="dot" title="Changes appear as they are committed">
+              live
+            </Badge>
+          )}
           {profile.asOf && (
             <Badge color="orange" variant="light">
               as of {formatTime(profile.asOf)}
             </Badge>
           )}
         </Group>
-        <AsOfPicker label="As of (UTC)" value={asOf} onChange={onAsOf} />
+        <Group align="flex-end" gap="xs">
+          <AsOfPicker label="As of (UTC)" value={asOf} onChange={onAsOf} />
+          <Button variant="light" onClick={() => setExplainAt(asOf ?? new Date().toISOString())}>
+            Why? (explain)
+          </Button>
+        </Group>
       </Group>
+      <Drawer
+        opened={explainAt !== null}
+        onClose={() => setExplainAt(null)}
+        position="right"
+        size="xl"
+        title={
+          <Text fw={600}>
+            Explain {identity.type}:{identity.value}
+          </Text>
+        }
+      >
+        {explainAt && <ProfileExplain identity={identity} at={explainAt} />}
+      </Drawer>
+      <Section title="Traits">
+        <ProfileTraits traits={profile.traits} />
+      </Section>
       <Grid gap="md">
-        <Grid.Col span={8}>
-          <Stack gap="md">
-            <Section title="Traits">
-              <ProfileTraits traits={profile.traits} />
-            </Section>
-            <Section title="Identities">
-              <ProfileIdentities identities={profile.identities} />
-            </Section>
-          </Stack>
+        <Grid.Col span={5}>
+          <Section title="Identities">
+            <ProfileIdentities identities={profile.identities} />
+          </Section>
         </Grid.Col>
-        <Grid.Col span={4}>
+        <Grid.Col span={7}>
           <Section title="Timeline">
             <ProfileTimeline {...timeline} onOpenAt={onAsOf} />
           </Section>
@@ -76,12 +104,21 @@ function LoadedProfile({
   asOf: string | null;
   onAsOf: (iso: string | null) => void;
 }) {
-  const [result] = useQuery({ query: ProfileQuery, variables: { identity, asOf } });
+  const [result, reexecute] = useQuery({ query: ProfileQuery, variables: { identity, asOf } });
+  const live = useLiveProfile(identity, asOf === null, () =>
+    reexecute({ requestPolicy: 'network-only' }),
+  );
   return (
     <QueryState label="the profile" result={result}>
       {(data) =>
         data.profile ? (
-          <ProfileView identity={identity} asOf={asOf} profile={data.profile} onAsOf={onAsOf} />
+          <ProfileView
+            identity={identity}
+            asOf={asOf}
+            profile={data.profile}
+            onAsOf={onAsOf}
+            live={live}
+          />
         ) : (
           <Alert color="gray" title="No profile" role="status">
             No profile has the identity {identity.type}:{identity.value}

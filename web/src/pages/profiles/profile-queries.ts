@@ -70,3 +70,77 @@ export const TraitHistoryQuery = graphql(`
     }
   }
 `);
+
+export const ExplainQuery = graphql(`
+  query Explain($identity: IdentityInput!, $at: DateTime!) {
+    explain(identity: $identity, at: $at) {
+      at
+      profile {
+        id
+        revision
+      }
+      values {
+        trait {
+          name
+          type
+          value
+          status
+          provenance {
+            sourceKind
+            sourceRef
+            runId
+            definitionVersion
+            modelVersion
+            observedAt
+            ingestedAt
+            identity {
+              type
+              value
+            }
+          }
+        }
+        definition {
+          version
+        }
+        merge {
+          kind
+          rule
+          recordedAt
+          cause {
+            kind
+            ref
+          }
+        }
+      }
+      memberships {
+        audience
+        since
+      }
+      changes(first: 50) {
+        nodes {
+          kind
+          at
+          trait
+          before
+          after
+          identity {
+            type
+            value
+          }
+          merge {
+            kind
+            rule
+          }
+        }
+      }
+      corrections(first: 50) {
+        nodes {
+          trait
+          value
+          validFrom
+          arrivedAt
+        }
+      }
+    }
+  }
+`);

@@ -14,6 +14,13 @@ function ItemTitle({ item }: { item: TimelineItem }) {
       </Text>
     );
   }
+  if (item.trait.startsWith('audience:')) {
+    return (
+      <Text size="sm" fw={500}>
+        {item.value === true ? 'Entered' : 'Left'} audience {item.trait.slice('audience:'.length)}
+      </Text>
+    );
+  }
   return (
     <Text size="sm" fw={500}>
       {item.trait}:{' '}
@@ -41,7 +48,7 @@ function ItemDetail({ item }: { item: TimelineItem }) {
   );
 }
 
-// Revisions and merges, newest first; any moment can be opened as the profile's "as of".
+// Revisions, memberships (audience: traits) and merges, newest first; any moment can be opened as the profile's "as of".
 export function ProfileTimeline({
   items,
   loading,
@@ -72,7 +79,9 @@ export function ProfileTimeline({
       {items.map((item, i) => (
         <Timeline.Item
           key={`${item.kind}-${item.at}-${i}`}
-          color={item.kind === 'merge' ? 'grape' : 'indigo'}
+          color={
+            item.kind === 'merge' ? 'grape' : item.trait.startsWith('audience:') ? 'teal' : 'indigo'
+          }
           title={<ItemTitle item={item} />}
         >
           <ItemDetail item={item} />

@@ -78,7 +78,9 @@ export function useProfileTimeline(identity: IdentityKey, asOf: string | null, p
     const merges: TimelineItem[] = profile.merges
       .filter((m) => time(m.at) <= until)
       .map((merge) => ({ kind: 'merge', at: merge.at, merge }));
-    return [...revisions.items, ...merges].sort((a, b) => time(b.at) - time(a.at));
+    // Revisions of another moment may still be shown while this moment's are read: none after it.
+    const revisionsThen = revisions.items.filter((r) => time(r.at) <= until);
+    return [...revisionsThen, ...merges].sort((a, b) => time(b.at) - time(a.at));
   }, [revisions.items, profile.merges, asOf]);
   return { items, loading: revisions.loading, error: revisions.error };
 }
