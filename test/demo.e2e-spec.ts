@@ -177,7 +177,7 @@ describe('traitbase demo', () => {
     expect(res.stdout).toContain(`ops UI     ${url}/`);
     expect(res.stdout).toContain(first.keys.admin);
     expect(res.stdout).toContain(first.keys.game);
-    expect(res.stdout).toContain('already loaded, nothing added');
+    expect(res.stdout).toContain('already loaded (nothing added)');
   });
 
   describe('every README example, against the demo data', () => {

@@ -10,15 +10,15 @@ export function demoTour(o: DemoOutcome, url: string): string {
   const audiences = o.audiences.map((a) => `${a.slug} (${a.size ?? '?'} members)`).join(', ');
   const notebook = o.notebook.skipped
     ? `  churn notebook: not run — ${o.notebook.skipped}`
-    : `  churn notebook ${o.notebook.runId ? `run ${o.notebook.runId}` : ''} scored the players active in the last 30 days (trait churn_propensity)`;
+    : `  churn notebook: run ${o.notebook.runId} wrote churn_propensity (players active in the last 30 days)`;
   return [
     '',
-    `Traitbase demo: Temple Dash, a mobile game studio — ${o.players} players (p1001…p${1000 + o.players}) with device and geo context,`,
-    `their installs, sessions, levels, store visits and purchases as Segment events, analytics.player_stats`,
-    `synced from dbt (invocation ${o.dbt.invocationId}),`,
+    `Temple Dash, a demo mobile game studio, is ${o.changed ? 'loaded' : 'already loaded (nothing added)'} (${o.seconds.toFixed(1)}s):`,
+    `  players: ${o.players} (p1001…p${1000 + o.players}) with device and geo context`,
+    `  events: ${o.events.stored} Segment messages (installs, sessions, levels, store visits, purchases)`,
+    `  dbt: model.game.player_stats synced from analytics.player_stats (invocation ${o.dbt.invocationId})`,
     notebook,
     `  audiences: ${audiences}`,
-    `  ${o.changed ? 'loaded' : 'already loaded, nothing added'} in ${o.seconds.toFixed(1)}s`,
     '',
     'Look around',
     `  ops UI     ${base}/            sign in with the operator key below`,
