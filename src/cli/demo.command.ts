@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { join, resolve } from 'node:path';
 import { DemoHttp } from '../demo/demo-http';
 import { loadDemo } from '../demo/demo-loader';
@@ -12,6 +13,10 @@ import { dbtImportService } from './dbt-services';
 export async function demo(argv: readonly string[]): Promise<number> {
   const args = parseArgs(argv, { maxPositionals: 0, values: ['url'], flags: ['json'] });
   const db = await openDatabase();
+  // The services the demo calls log their routine steps; its own lines say what happened.
+  const line = (message: unknown, context?: string) =>
+    io.err(`${context ?? 'traitbase'}: ${String(message)}`);
+  Logger.overrideLogger({ log: () => undefined, warn: line, error: line });
   try {
     const url =
       args.values.get('url')?.[0] ??
