@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { RunModel } from '../../../runs/graphql/run.model';
-import { RunRow, toRunModel } from '../../../runs/graphql/runs-query.service';
 import type { DbtLineageModel } from './dbt-lineage.model';
 import * as SQL from './lineage.sql';
+import type { RunModel } from '../../../runs/graphql/run.model';
+import { RunRow, toRunModel } from '../../../runs/graphql/runs-query.service';
 
 interface DbtModelRow {
   unique_id: string;

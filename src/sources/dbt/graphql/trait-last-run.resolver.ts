@@ -3,8 +3,8 @@ import { CurrentPrincipal } from '../../../api-keys/current-principal.decorator'
 import { RequireScopes } from '../../../api-keys/require-scopes.decorator';
 import { hasScope, Principal } from '../../../api-keys/scopes';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
-import { RunModel } from '../../../runs/graphql/run.model';
 import { TraitDefinitionModel } from '../../../trait-definitions/trait-definition.model';
+import { RunModel } from '../../../runs/graphql/run.model';
 import { SourceLineageService } from './source-lineage.service';
 
 // Runs are admin data (as the runs query): checked here too, since the parent query admits

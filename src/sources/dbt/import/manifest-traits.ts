@@ -1,7 +1,5 @@
 import Ajv from 'ajv';
 import { SCOPES } from '../../../api-keys/scopes';
-import { schemaProblems } from '../../../common/yaml/schema-problems';
-import { formatPath } from '../../../common/yaml/yaml-issue';
 import { traitSpecRules } from '../../../trait-definitions/rules/trait-spec.rules';
 import { TRAIT_ITEM_SCHEMA } from '../../../trait-definitions/schema/definition-file.schema';
 import { DBT_SOURCE } from '../../../trait-definitions/schema/source-dbt.schema';
@@ -11,6 +9,8 @@ import {
   TraitSpec,
   TraitType,
 } from '../../../trait-definitions/trait-spec';
+import { schemaProblems } from '../../../common/yaml/schema-problems';
+import { formatPath } from '../../../common/yaml/yaml-issue';
 import { isRecord, JsonRecord, Problems } from '../artifacts/json-guards';
 import type { Manifest, ManifestColumn, ManifestModel } from '../artifacts/manifest';
 
