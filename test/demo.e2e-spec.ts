@@ -112,6 +112,27 @@ describe('traitbase demo', () => {
   const runs = () =>
     admin(`SELECT source_kind, source, status, error FROM "${SCHEMA}".run ORDER BY started_at`);
 
+  it('says to start the server when none answers, and refuses unknown options', async () => {
+    const closed = await freePort();
+    const res = await run(process.execPath, [BIN, 'demo'], {
+      ...env,
+      NODE_OPTIONS: '',
+      TRAITBASE_FROM_SOURCE: '1',
+      TRAITBASE_URL: `http://127.0.0.1:${closed}`,
+    });
+    expect(res.code).toBe(1);
+    expect(res.stderr).toContain(
+      `traitbase: no healthy Traitbase answers at http://127.0.0.1:${closed}: start it with \`npm start\``,
+    );
+    const usage = await run(process.execPath, [BIN, 'demo', '--players', '3'], {
+      ...env,
+      NODE_OPTIONS: '',
+      TRAITBASE_FROM_SOURCE: '1',
+    });
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('traitbase: unknown option --players');
+  });
+
   it('starts on the shipped examples without a failed or skipped run', async () => {
     // The audiences in trait-definitions/audiences are evaluated at start, on no data.
     await new Promise((r) => setTimeout(r, 3000));
