@@ -118,7 +118,7 @@ describe('traitbase defs validate (no database)', () => {
     });
     expect(examples).toMatchObject({
       code: 0,
-      stdout: 'trait-definitions: 9 trait definition(s) in 3 file(s), all valid\n',
+      stdout: 'trait-definitions: 9 trait definition(s) in 3 file(s), 2 audience(s), all valid\n',
     });
   });
 });

@@ -62,7 +62,10 @@ describe('trait definitions applied at start, read through GraphQL', () => {
     const res = await gql<{ traitDefinitions: Def[] }>(t.url, LIST, {}, t.adminKey);
     expect(res.errors).toBeUndefined();
     const defs = res.data!.traitDefinitions;
+    // The shipped audiences (trait-definitions/audiences/) add their membership traits.
     expect(defs.map((d) => d.name)).toEqual([
+      'audience:at_risk_spenders',
+      'audience:store_abandoners',
       'churn_propensity',
       'contact_email',
       'country',
@@ -140,6 +143,8 @@ describe('trait definitions applied at start, read through GraphQL', () => {
   it('applies a changed folder at the next start: new versions, retired definitions kept', async () => {
     await t.app.close();
     await rm(join(dir, 'churn.yaml'));
+    // The audience reading churn_propensity goes with it (a rule may not read a retired trait).
+    await rm(join(dir, 'audiences', 'at_risk_spenders.yaml'));
     await writeFile(
       join(dir, 'profile_api.yaml'),
       'source: { kind: api }\ntraits:\n' +

@@ -18,6 +18,13 @@ Runs
                                server's workers do the work; --wait shows its progress and prints
                                the run (exit 1 if it failed, or had not finished by the timeout)
 
+Demo
+  demo [--url <server>] [--json]
+                               load a synthetic game studio into the running server (events over
+                               HTTP, a dbt model, the churn notebook, two audiences) and print a
+                               tour; idempotent (a second run adds nothing). Server: --url, else
+                               TRAITBASE_URL, else http://localhost:$PORT
+
 Database: DATABASE_URL and DATABASE_SCHEMA; when DATABASE_URL is unset, the embedded PostgreSQL
 (started if needed). Pending migrations are applied first.
 Exit codes: 0 ok, 1 invalid input or failure, 2 usage error.`;

@@ -26,9 +26,10 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   ...DBT_COMMANDS,
 };
 
-// Commands of one word: `run <source-or-trait>`.
+// Commands of one word: `run <source-or-trait>`, `demo`.
 const SINGLE: Record<string, () => Promise<Command>> = {
   run: async () => (await import('./run.command')).runSource,
+  demo: async () => (await import('./demo.command')).demo,
 };
 
 function report(err: unknown): number {

@@ -6,10 +6,8 @@ import { DbtSyncService } from './sync/dbt-sync.service';
 // While another run of the same source holds its lock, the job waits this long and tries again.
 const BUSY_DELAY_MS = 5000;
 
-export interface DbtSyncJobResult {
-  runId: string;
-  status: 'succeeded';
-}
+export type DbtSyncJobResult =
+  { runId: string; status: 'succeeded' } | { runId: null; status: 'waiting'; relation: string };
 
 // Thin: validate the payload, run the sync, map the outcome onto BullMQ. A short lock makes a
 // killed worker's job stalled (and picked up again) within ~20 s.
@@ -30,6 +28,9 @@ export class DbtSyncProcessor extends WorkerHost {
     if (outcome.status === 'busy') {
       await job.moveToDelayed(Date.now() + BUSY_DELAY_MS, token);
       throw new DelayedError();
+    }
+    if (outcome.status === 'waiting') {
+      return { runId: null, status: 'waiting', relation: outcome.relation };
     }
     // A failed run is logged with its reason where it is recorded (RunsService).
     if (outcome.status === 'failed') {

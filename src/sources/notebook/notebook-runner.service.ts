@@ -13,6 +13,7 @@ import { LOCK_BUSY, schemaLockKey, withDataSourceLock } from '../../database/ses
 import type { RunEntity } from '../../runs/run.entity';
 import { RunsService } from '../../runs/runs.service';
 import { MAX_BATCH_ROWS } from '../../traits/trait-writer.service';
+import { missingRelationsAt } from '../warehouse/missing-relations';
 import { ExecuteResult, NotebookExecutor } from './notebook-executor';
 import { describeFailure, stripAnsi } from './notebook-failure';
 import { readOnlyDsn, resolveNotebookPath } from './notebook-paths';
@@ -75,6 +76,7 @@ export class NotebookRunner {
       this.logger.warn(`notebook ${notebook}: no active trait uses it any more, run dropped`);
       return null;
     }
+    if (trigger.kind === 'schedule' && (await this.waiting(source))) return null;
     const run = await withDataSourceLock(
       this.db,
       schemaLockKey(this.db, `notebook-run:${notebook}`),
@@ -86,6 +88,18 @@ export class NotebookRunner {
       `notebook ${notebook}: previous run still in progress, tick ${trigger.jobId ?? '-'} skipped`,
     );
     return null;
+  }
+
+  // A scheduled tick while a relation the notebook waits for is missing: logged, no run.
+  private async waiting(source: NotebookSource): Promise<boolean> {
+    const missing = await missingRelationsAt(this.config.warehouseUrl, source.waitsFor).catch(
+      () => [],
+    );
+    if (missing.length === 0) return false;
+    this.logger.log(
+      `notebook ${source.notebook}: scheduled run skipped, waiting for ${missing.join(', ')} to exist`,
+    );
+    return true;
   }
 
   private async runLocked(source: NotebookSource, trigger: RunTrigger): Promise<RunEntity> {

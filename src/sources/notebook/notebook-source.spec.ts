@@ -34,6 +34,7 @@ describe('notebookSource', () => {
     expect(source).toEqual({
       notebook: 'notebooks/churn.ipynb',
       schedule: null,
+      waitsFor: [],
       timeoutSeconds: 900,
       parameters: {},
       output: expect.objectContaining({

@@ -26,6 +26,8 @@ export interface OutputContract {
 export interface NotebookSource {
   notebook: string;
   schedule: string | null;
+  // Relations a scheduled run waits for (docs/notebooks.md).
+  waitsFor: string[];
   timeoutSeconds: number;
   parameters: Record<string, unknown>;
   output: OutputContract;
@@ -94,6 +96,9 @@ export function notebookSource(traits: TraitSpec[]): NotebookSource {
   const src: NotebookSource = {
     notebook,
     schedule: str(block.schedule) ?? null,
+    waitsFor: Array.isArray(block.waits_for)
+      ? block.waits_for.filter((r): r is string => typeof r === 'string')
+      : [],
     timeoutSeconds,
     parameters: parameters(block.parameters),
     output: contract(block, traits),

@@ -9,7 +9,7 @@ import {
   SourceRule,
 } from './source-kind';
 
-// source: { kind: notebook, notebook, schedule?, timeout?, parameters?, output, min_rows?, max_change_ratio? }
+// source: { kind: notebook, notebook, schedule?, waits_for?, timeout?, parameters?, output, min_rows?, max_change_ratio? }
 // How runs use these keys: docs/notebooks.md.
 export interface NotebookSourceBlock {
   kind: 'notebook';
@@ -17,6 +17,9 @@ export interface NotebookSourceBlock {
   notebook: string;
   // Cron in UTC: 5 fields, or 6 with a leading seconds field.
   schedule?: string;
+  // Warehouse relations (schema.table) the notebook reads: scheduled runs wait, with no run
+  // recorded, while one of them does not exist.
+  waits_for?: string[];
   // Longest a run may take, e.g. 15m (default 15m); then its processes are killed.
   timeout?: string;
   // Injected into the notebook's parameters cell (Python names; run_id, as_of, output_path and
@@ -36,6 +39,8 @@ export interface NotebookSourceBlock {
   max_change_ratio?: number;
 }
 
+const RELATION = /^[^\s.]+\.[^\s.]+$/;
+
 export const RESERVED_NOTEBOOK_PARAMETERS = ['run_id', 'as_of', 'output_path', 'database_dsn'];
 function checkNotebook(source: Record<string, unknown>): SourceRule[] {
   const block = source as unknown as NotebookSourceBlock;
@@ -48,6 +53,11 @@ function checkNotebook(source: Record<string, unknown>): SourceRule[] {
   if (!IDENTITY_TYPE.test(block.output.identity.type)) {
     rules.push({ path: ['output', 'identity', 'type'], rule: IDENTITY_TYPE_RULE });
   }
+  (block.waits_for ?? []).forEach((relation, i) => {
+    if (!RELATION.test(relation)) {
+      rules.push({ path: ['waits_for', i], rule: 'must be a relation as schema.table' });
+    }
+  });
   for (const name of Object.keys(block.parameters ?? {})) {
     if (RESERVED_NOTEBOOK_PARAMETERS.includes(name)) {
       rules.push({
@@ -70,6 +80,12 @@ export const NOTEBOOK_SOURCE: SourceKindDefinition = {
       kind: { type: 'string', const: 'notebook' },
       notebook: { type: 'string', minLength: 1 },
       schedule: CRON_SCHEMA,
+      waits_for: {
+        type: 'array',
+        maxItems: 20,
+        uniqueItems: true,
+        items: { type: 'string', minLength: 1 },
+      },
       timeout: { type: 'string' },
       parameters: { type: 'object', propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } },
       output: {

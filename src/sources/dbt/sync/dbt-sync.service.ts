@@ -13,6 +13,7 @@ import { RunTally } from '../../../runs/run-tally';
 import { RunsService } from '../../../runs/runs.service';
 import type { Provenance } from '../../../traits/provenance';
 import { MAX_BATCH_ROWS, TraitWriter } from '../../../traits/trait-writer.service';
+import { missingRelations } from '../../warehouse/missing-relations';
 import { DBT_SOURCE_KIND, type DbtSyncJob } from '../dbt.queue';
 import type { CursorMark } from '../entities/dbt-sync-state.entity';
 import { DbtSourcesService } from '../sources/dbt-sources.service';
@@ -34,6 +35,8 @@ const WRITERS = 2;
 
 export type SyncOutcome =
   | { status: 'busy' }
+  // A scheduled sync while the relation does not exist yet: no run is recorded.
+  | { status: 'waiting'; relation: string }
   | { status: 'succeeded'; runId: string }
   | { status: 'failed'; runId: string; error: string; retryable: boolean };
 
@@ -96,6 +99,13 @@ export class DbtSyncService {
   }
 
   private async runLocked(job: DbtSyncJob): Promise<SyncOutcome> {
+    const waiting = job.trigger === 'schedule' ? await this.missingRelation(job.source) : null;
+    if (waiting) {
+      this.logger.log(
+        `dbt ${job.source}: scheduled sync skipped, relation ${waiting} does not exist yet`,
+      );
+      return { status: 'waiting', relation: waiting };
+    }
     const meta = {
       trigger: job.trigger,
       invocationId: job.invocationId ?? null,
@@ -121,6 +131,23 @@ export class DbtSyncService {
         );
       await this.runs.end(runId, error);
       return { status: 'failed', runId, error, retryable: failure ? failure.retryable : true };
+    }
+  }
+
+  // The source's relation when it is missing from the warehouse; null when it exists or when the
+  // source cannot be resolved (the run then records why).
+  private async missingRelation(key: string): Promise<string | null> {
+    const resolved = await this.sources.byKey(key);
+    if (!resolved?.ok || !resolved.source.relation) return null;
+    const client = await this.warehouse.connect(resolved.source.warehouse).catch(() => null);
+    if (!client) return null;
+    try {
+      const [missing] = await missingRelations(client, [resolved.source.relation]);
+      return missing ?? null;
+    } catch {
+      return null;
+    } finally {
+      client.release();
     }
   }
 
