@@ -40,16 +40,16 @@ export class Destinations1795378000000 implements MigrationInterface {
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
-    await queryRunner.query(`DROP INDEX "public"."destination_outbox_due_idx"`);
-    await queryRunner.query(`DROP INDEX "public"."destination_outbox_profile_idx"`);
-    await queryRunner.query(`DROP INDEX "public"."destination_outbox_delivery_uq"`);
+    await queryRunner.query(`DROP INDEX "destination_outbox_due_idx"`);
+    await queryRunner.query(`DROP INDEX "destination_outbox_profile_idx"`);
+    await queryRunner.query(`DROP INDEX "destination_outbox_delivery_uq"`);
     await queryRunner.query(`DROP TABLE "destination_outbox"`);
-    await queryRunner.query(`DROP INDEX "public"."data_flow_ledger_profile_idx"`);
-    await queryRunner.query(`DROP INDEX "public"."data_flow_ledger_destination_idx"`);
-    await queryRunner.query(`DROP INDEX "public"."data_flow_ledger_delivered_idx"`);
+    await queryRunner.query(`DROP INDEX "data_flow_ledger_profile_idx"`);
+    await queryRunner.query(`DROP INDEX "data_flow_ledger_destination_idx"`);
+    await queryRunner.query(`DROP INDEX "data_flow_ledger_delivered_idx"`);
     await queryRunner.query(`DROP TABLE "data_flow_ledger"`);
     await queryRunner.query(`DROP TABLE "destination_last_sent"`);
-    await queryRunner.query(`DROP INDEX "public"."destination_slug_uq"`);
+    await queryRunner.query(`DROP INDEX "destination_slug_uq"`);
     await queryRunner.query(`DROP TABLE "destination"`);
   }
 }

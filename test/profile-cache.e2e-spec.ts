@@ -20,7 +20,7 @@ describe('hot profile cache', () => {
   beforeAll(async () => {
     t = await startTestApp({ profileCacheSize: 10_000 });
     await insertTraitDefinitions(t.db.url, t.db.schema, [level]);
-    ingest = await createKey(t, 'ingest');
+    ingest = await createKey(t, 'traits:write');
     reader = await createKey(t, 'profile:read');
   });
   afterAll(() => t.close());

@@ -61,6 +61,12 @@ describe('profileChanged: values written by a separate worker process', () => {
       TRAIT_DEFINITIONS_DIR: `/nonexistent-${t.db.schema}`,
     });
     await waitForHealth(worker, port);
+    // A durable consumer seen for the first time starts with what commits after its cursor is made
+    // (docs/change-feed.md): the writes below come after the worker's audience consumer exists.
+    await waitFor(
+      "the worker's audience consumer",
+      async () => (await sql(t, "SELECT 1 FROM feed_consumer WHERE name = 'audiences'")).length > 0,
+    );
   });
 
   afterAll(async () => {

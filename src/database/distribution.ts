@@ -35,6 +35,14 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
   },
   identity_move: { kind: 'local', why: 'dated log of identity moves (time travel)' },
   profile_merge: { kind: 'local', why: 'merge log' },
+  // Activation (docs/activation.md): per-destination queues and logs, read in id order per
+  // destination by its one delivery loop; destination_last_sent stays distributed by profile.
+  destination: { kind: 'reference' },
+  destination_outbox: {
+    kind: 'local',
+    why: 'per-destination delivery queue, read in id order by the destination loop',
+  },
+  data_flow_ledger: { kind: 'local', why: 'append-only log of delivered records' },
 };
 
 // Known departures from the rules, each with what closing it takes. A departure not listed fails.

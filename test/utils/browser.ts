@@ -52,6 +52,13 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
     if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
   });
   page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
+  // Names the request behind a "Failed to load resource" console line.
+  page.on('response', (res) => {
+    if (res.status() >= 400) {
+      const body = res.request().postData()?.slice(0, 120) ?? '';
+      errors.push(`response: ${res.status()} ${res.request().method()} ${res.url()} ${body}`);
+    }
+  });
   return { context, page, errors };
 }
 

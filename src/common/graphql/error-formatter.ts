@@ -1,5 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { ExecutionResult } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { toPublicError } from '../errors/error-mapping';
 import { fastifyError, isFastifyError } from '../errors/fastify-error-handler';
 
@@ -10,7 +10,11 @@ interface FormattedResponse {
 
 type MercuriusError = Error & { code?: string; statusCode?: number; errors?: unknown[] };
 
-function rebuild(error: GraphQLError, message: string, extensions: Record<string, unknown>): GraphQLError {
+function rebuild(
+  error: GraphQLError,
+  message: string,
+  extensions: Record<string, unknown>,
+): GraphQLError {
   return new GraphQLError(message, {
     nodes: error.nodes,
     source: error.source,
@@ -21,20 +25,31 @@ function rebuild(error: GraphQLError, message: string, extensions: Record<string
 }
 
 function isMercuriusError(e: unknown): e is MercuriusError {
-  return e instanceof Error && typeof (e as MercuriusError).code === 'string' && (e as MercuriusError).code!.startsWith('MER_ERR');
+  return (
+    e instanceof Error &&
+    typeof (e as MercuriusError).code === 'string' &&
+    (e as MercuriusError).code!.startsWith('MER_ERR')
+  );
 }
 
 // Maps errors once: syntax/validation/variable errors (which carry no internals) → BAD_USER_INPUT
 // with status 400; DomainError codes → extensions.code; anything else → "Internal server error"
 // plus errorId. An operation that fails only on authentication/authorisation answers 401/403.
-export function formatGraphqlErrors(execution: ExecutionResult & { statusCode?: number }): FormattedResponse {
+export function formatGraphqlErrors(
+  execution: ExecutionResult & { statusCode?: number },
+): FormattedResponse {
   let statusCode = 200;
   const errors: GraphQLError[] = [];
   for (const error of execution.errors ?? []) {
     const original: unknown = error.originalError;
     if (isMercuriusError(original)) {
       const nested = Array.isArray(original.errors) ? (original.errors as GraphQLError[]) : [error];
-      for (const e of nested) errors.push(rebuild(e instanceof GraphQLError ? e : error, (e as Error).message, { code: 'BAD_USER_INPUT' }));
+      for (const e of nested)
+        errors.push(
+          rebuild(e instanceof GraphQLError ? e : error, (e as Error).message, {
+            code: 'BAD_USER_INPUT',
+          }),
+        );
       statusCode = Math.max(statusCode, original.statusCode ?? 400);
       continue;
     }
@@ -44,10 +59,19 @@ export function formatGraphqlErrors(execution: ExecutionResult & { statusCode?: 
       continue;
     }
     // A body Fastify could not parse (bad JSON, too large) reaches here as a FastifyError.
-    const pub = toPublicError(isFastifyError(original) ? fastifyError(original) : original);
+    const unreadable = isFastifyError(original);
+    const pub = toPublicError(unreadable ? fastifyError(original) : original);
     if ((pub.status === 401 || pub.status === 403) && statusCode === 200) statusCode = pub.status;
-    if ((pub.status === 400 || pub.status === 413) && !execution.data) statusCode = Math.max(statusCode, pub.status);
-    errors.push(rebuild(error, pub.message, { code: pub.graphqlCode, details: pub.details, errorId: pub.errorId }));
+    // Only a body that could not be read changes the HTTP status; a refused input (a bad rule, an
+    // unknown identity) is an execution error and answers 200 with `errors`, as GraphQL does.
+    if (unreadable && !execution.data) statusCode = Math.max(statusCode, pub.status);
+    errors.push(
+      rebuild(error, pub.message, {
+        code: pub.graphqlCode,
+        details: pub.details,
+        errorId: pub.errorId,
+      }),
+    );
   }
   return { statusCode, response: { data: execution.data ?? null, errors } };
 }
