@@ -49,16 +49,13 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
   const page = await context.newPage();
   const errors: string[] = [];
   page.on('console', (msg) => {
-    if (msg.type() === 'error') errors.push(`console: ${msg.text()}`);
-  });
-  page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
-  // Names the request behind a "Failed to load resource" console line.
-  page.on('response', (res) => {
-    if (res.status() >= 400) {
-      const body = res.request().postData()?.slice(0, 120) ?? '';
-      errors.push(`response: ${res.status()} ${res.request().method()} ${res.url()} ${body}`);
+    // A "Failed to load resource" line carries the request's URL in its location.
+    if (msg.type() === 'error') {
+      const url = msg.location().url;
+      errors.push(`console: ${msg.text()}${url ? ` (${url})` : ''}`);
     }
   });
+  page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
   return { context, page, errors };
 }
 
