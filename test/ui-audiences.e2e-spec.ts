@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { waitForFullRuns } from './audiences/audience-helpers';
 import { docScreenshot, launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
 import { gql } from './utils/graphql-request';
 import { startUiWorld, UiWorld } from './utils/ui-world';
@@ -131,6 +132,10 @@ describe('ops UI: audiences in a browser', () => {
     const beforeSave = new Date(Math.floor(Date.now() / 1000) * 1000 - 1000);
     await page.getByRole('button', { name: 'Save audience' }).click();
     await page.waitForURL(/\/audiences\/ui_buyers$/);
+    // Members are written by the full evaluation a save starts in the worker; on a loaded machine it
+    // can finish after the page first asked, so the page is read again once it has.
+    await waitForFullRuns(w.t, 'ui_buyers', 1, 120_000);
+    await page.reload();
     await row(page, 'Members', 'user_id:1').waitFor({ timeout: 30_000 });
     const saved = await gql(
       w.t.url,
