@@ -234,6 +234,65 @@ describe('change feed', () => {
     expect(Number(cursor.n)).toBe(1);
   });
 
+  it('a transaction left open elsewhere does not hold a durable consumer back; one in this schema does', async () => {
+    const handled = new Set<string>();
+    const name = `horizon-${randomUUID()}`;
+    t.app.get(FeedConsumers).register({
+      name,
+      kinds: ['trait'],
+      handle: (changes) => {
+        for (const c of changes) handled.add(c.profileId);
+        return Promise.resolve();
+      },
+    });
+    const write = async () =>
+      (
+        await writer.write({
+          rows: [{ identity: user(), trait: level.name, value: 1 }],
+          provenance: api,
+        })
+      ).profiles[0].profileId;
+    const open = async (statements: string[]) => {
+      const c = new Client({ connectionString: t.db.url });
+      await c.connect();
+      await c.query('BEGIN');
+      for (const q of statements) await c.query(q);
+      return c;
+    };
+    // Another schema's (or another application's) writing transaction, still running.
+    const elsewhere = await open([
+      'CREATE TEMP TABLE hold_elsewhere (n int)',
+      'INSERT INTO hold_elsewhere VALUES (1)',
+    ]);
+    try {
+      const p1 = await write();
+      await waitFor('the change past a transaction open elsewhere', () => handled.has(p1), {
+        timeoutMs: 10_000,
+      });
+    } finally {
+      await elsewhere.query('ROLLBACK');
+      await elsewhere.end();
+    }
+    // A transaction of this schema could still record an older change: the consumer waits for it.
+    const here = await open([
+      `SET search_path = "${t.db.schema}"`,
+      'SELECT 1 FROM feed_consumer LIMIT 1 FOR UPDATE',
+      'SELECT pg_current_xact_id()',
+    ]);
+    let p2 = '';
+    try {
+      p2 = await write();
+      await new Promise((r) => setTimeout(r, 1500));
+      expect(handled.has(p2)).toBe(false);
+    } finally {
+      await here.query('ROLLBACK');
+      await here.end();
+    }
+    await waitFor('the change once the transaction ended', () => handled.has(p2), {
+      timeoutMs: 10_000,
+    });
+  });
+
   it('a failing handler changes nothing and is retried', async () => {
     let calls = 0;
     const handled: number[] = [];

@@ -142,10 +142,7 @@ describe('profileChanged: values written by a separate worker process', () => {
     s.stop();
   });
 
-  // Skipped in the suite: under the full suite's load the worker's incremental evaluation has twice
-  // moved its cursor past the qualifying change without writing the entry (passes alone, 5 of 5).
-  // Open defect, noted on issue 10; the in-process flip is covered by test/audiences/audiences.e2e-spec.ts.
-  it.skip('pushes audience entry and exit, evaluated by the worker from the feed', async () => {
+  it('pushes audience entry and exit, evaluated by the worker from the feed', async () => {
     const slug = `spenders_${randomUUID().slice(0, 8)}`;
     const saved = await gql(
       t.url,
@@ -181,6 +178,15 @@ describe('profileChanged: values written by a separate worker process', () => {
         'SELECT profile_id, kind, name, after, position, xid FROM change_feed ORDER BY position DESC LIMIT 8',
       );
       const c = await sql(t, 'SELECT * FROM feed_consumer');
+      const runs = await sql(
+        t,
+        "SELECT status, metadata, rows_read, rows_changed, rows_rejected, started_at, finished_at FROM run WHERE source_kind = 'audience'",
+      );
+      const defs = await sql(
+        t,
+        "SELECT name, created_at FROM trait_definition WHERE name LIKE 'audience:%'",
+      );
+      process.stdout.write(`RUNS ${JSON.stringify(runs)} DEFS ${JSON.stringify(defs)}\n`);
       process.stdout.write(
         `FEED ${JSON.stringify(r)} CONSUMERS ${JSON.stringify(c)} RECEIVED ${JSON.stringify(s.received)} SUBS ${t.app.get(ChangeHub).subscribers}\n`,
       );

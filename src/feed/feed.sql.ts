@@ -40,7 +40,37 @@ ORDER BY position LIMIT $1`;
 export const CURRENT_XID = 'SELECT pg_current_xact_id()::text AS xid';
 
 // Everything below it is final: no transaction that could still add a row has an id below it.
-export const HORIZON = 'SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon';
+// That is the oldest transaction still running (the snapshot's xmin), leaving out those that
+// provably cannot write to this schema's feed: a transaction (identified by the lock every
+// transaction holds on its own id) whose relation locks all lie in other schemas or databases.
+// A transaction elsewhere in the cluster (another schema's 100,000-row load, another
+// application) then no longer holds back this feed; one that holds no relation lock, or that
+// cannot be identified, still counts. Nothing beyond the snapshot is read while nothing runs.
+export const HORIZON = `
+WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
+running AS MATERIALIZED (
+  SELECT x::text::bigint AS x FROM snap, pg_snapshot_xip(snap.s) AS x
+),
+locks AS MATERIALIZED (
+  SELECT l.pid, l.locktype, l.mode, l.granted, l.transactionid::text::bigint AS xid32,
+         c.relnamespace IS NOT DISTINCT FROM (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AS here
+  FROM pg_locks l
+  LEFT JOIN pg_class c
+    ON l.locktype = 'relation' AND c.oid = l.relation
+   AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  WHERE EXISTS (SELECT 1 FROM running) AND l.locktype IN ('relation', 'transactionid')
+),
+elsewhere AS (
+  SELECT r.x FROM running r
+  JOIN locks t ON t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
+              AND t.xid32 = r.x % 4294967296
+  WHERE EXISTS (SELECT 1 FROM locks l WHERE l.pid = t.pid AND l.locktype = 'relation')
+    AND NOT EXISTS (SELECT 1 FROM locks l WHERE l.pid = t.pid AND l.locktype = 'relation' AND l.here)
+)
+SELECT coalesce(
+  (SELECT min(x) FROM running WHERE x NOT IN (SELECT x FROM elsewhere)),
+  (SELECT pg_snapshot_xmax(s)::text::bigint FROM snap)
+)::text AS horizon`;
 
 // The changes of one committed transaction (a notification too large to carry them).
 export const CHANGES_OF_XID = `

@@ -6,7 +6,9 @@ import { TraitDefinitionEntity } from './trait-definition.entity';
 import type { TraitType } from './trait-spec';
 
 const MAX_AGE_MS = 10_000;
-const MISS_RELOAD_MS = 500;
+// One cheap query tells whether any definition was added or changed since the last load.
+const STAMP = `SELECT count(*)::text || ':' || coalesce(max(id), 0)::text || ':' ||
+  coalesce(max(updated_at)::text, '') AS stamp FROM trait_definition`;
 
 export function toTraitDef(e: TraitDefinitionEntity): TraitDef {
   return {
@@ -27,16 +29,19 @@ export function toTraitDef(e: TraitDefinitionEntity): TraitDef {
 }
 
 // In-memory view of every trait definition (active and retired). Reloaded when older than
-// MAX_AGE_MS, on a miss (a definition applied by another process), or after a local apply.
+// MAX_AGE_MS, after a local apply, and on a miss when the table changed since the last load (a
+// definition applied by another process a moment ago is found, however recent the last load).
 @Injectable()
 export class TraitRegistry {
   private byName = new Map<string, TraitDef>();
   private byId = new Map<number, TraitDef>();
   private loadedAt = 0;
+  private stamp = '';
   private loading: Promise<void> | undefined;
 
   constructor(
-    @InjectRepository(TraitDefinitionEntity) private readonly defs: Repository<TraitDefinitionEntity>,
+    @InjectRepository(TraitDefinitionEntity)
+    private readonly defs: Repository<TraitDefinitionEntity>,
   ) {}
 
   invalidate(): void {
@@ -46,8 +51,8 @@ export class TraitRegistry {
   async get(name: string): Promise<TraitDef | undefined> {
     await this.ensureFresh();
     const found = this.byName.get(name);
-    if (found || Date.now() - this.loadedAt < MISS_RELOAD_MS) return found;
-    await this.reload();
+    if (found) return found;
+    await this.reloadIfChanged();
     return this.byName.get(name);
   }
 
@@ -71,10 +76,23 @@ export class TraitRegistry {
     if (Date.now() - this.loadedAt > MAX_AGE_MS) await this.reload();
   }
 
+  // Each miss asks on its own (a check that began before the definition committed would miss it).
+  private async reloadIfChanged(): Promise<void> {
+    if (this.loading) await this.loading;
+    if ((await this.currentStamp()) !== this.stamp) await this.reload();
+  }
+
+  private async currentStamp(): Promise<string> {
+    const [row]: { stamp: string }[] = await this.defs.query(STAMP);
+    return row.stamp;
+  }
+
   private reload(): Promise<void> {
-    this.loading ??= this.defs
-      .find()
-      .then((rows) => {
+    // The stamp first: a change committed while the rows are read makes the next miss reload.
+    this.loading ??= this.currentStamp()
+      .then(async (stamp) => [stamp, await this.defs.find()] as const)
+      .then(([stamp, rows]) => {
+        this.stamp = stamp;
         const defs = rows.map(toTraitDef);
         this.byName = new Map(defs.map((d) => [d.name, d]));
         this.byId = new Map(defs.map((d) => [d.id, d]));

@@ -18,7 +18,8 @@ RETURNING id`;
 
 const COUNT = `
 UPDATE run SET rows_read = rows_read + $2, rows_changed = rows_changed + $3,
-  rows_unchanged = rows_unchanged + $4, rows_rejected = rows_rejected + $5, finished_at = now()
+  rows_unchanged = rows_unchanged + $4, rows_rejected = rows_rejected + $5,
+  finished_at = greatest(started_at, clock_timestamp())
 WHERE id = $1`;
 
 export class IncrementalRuns {
