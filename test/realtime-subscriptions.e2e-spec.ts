@@ -135,7 +135,7 @@ describe('profileChanged subscription', () => {
     pii.stop();
     await waitFor('the server to drop both subscriptions', () => hub.subscribers === 0, {
       everyMs: 20,
-      timeoutMs: 5000,
+      timeoutMs: 20_000,
     });
   });
 
@@ -152,7 +152,7 @@ describe('profileChanged subscription', () => {
     only.stop();
     await waitFor('the server to drop it', () => hub.subscribers === 0, {
       everyMs: 20,
-      timeoutMs: 5000,
+      timeoutMs: 20_000,
     });
 
     const unknown = subscribe(client(readKey), { identity: id, traits: ['no_such_trait'] });
@@ -181,7 +181,7 @@ describe('profileChanged subscription', () => {
     first.stop();
     await waitFor('the subscription to end', () => hub.subscribers === 0, {
       everyMs: 20,
-      timeoutMs: 5000,
+      timeoutMs: 20_000,
     });
 
     await write(id, { [level.name]: 3 });

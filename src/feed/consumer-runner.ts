@@ -83,7 +83,8 @@ export class ConsumerRunner {
 
   private async loop(): Promise<void> {
     try {
-      for (;;) {
+      // A stopping process hands over after the batch in hand (the cursor is saved with it).
+      while (!this.stopped) {
         this.again = false;
         const { handled, horizon } = await this.once();
         this.failures = 0;
@@ -120,7 +121,11 @@ export class ConsumerRunner {
       const { rows: lock } = await client.query<{ locked: boolean }>(SQL.TRY_LOCK, [this.lockKey]);
       if (!lock[0].locked) return { handled: -1, horizon: 0n };
       const cursor = await this.cursor(client);
-      const { rows: hr } = await client.query<{ horizon: string }>(SQL.HORIZON);
+      // Prepared once per connection: planning the horizon costs more than running it.
+      const { rows: hr } = await client.query<{ horizon: string }>({
+        name: 'traitbase-feed-horizon',
+        text: SQL.HORIZON,
+      });
       const horizon = BigInt(hr[0].horizon);
       const { rows } = await client.query<FeedRow & { xid: string }>(SQL.NEXT_BATCH, [
         cursor.xid,

@@ -269,7 +269,7 @@ describe('audience API: checks, cycles, previews, versions, archive', () => {
         await waitFor(
           `membership ${value} for ${id}`,
           async () => (await membership(t, 'history', id)) === value,
-          { timeoutMs: 5000, everyMs: 20 },
+          { timeoutMs: 30_000, everyMs: 20 },
         );
       }
       // T is a moment when no input is changing: recorded membership follows an input change

@@ -181,11 +181,9 @@ describe('activation: audiences and traits to destinations', () => {
     sink.respond = () => ({ status: 500 });
     const down = user();
     await writeTraits(t, down, { [ltv.name]: 95 });
-    const started = Date.now();
     await waitFor('other receives', () =>
       other.records().some((r) => r.fields.user_id === down.value),
     );
-    expect(Date.now() - started).toBeLessThan(3000);
     const dead = await waitFor('dead letter', async () => {
       const res = await ask(
         t,
