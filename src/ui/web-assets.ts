@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve, sep } from 'node:path';
+import { confinedPath } from '../common/paths/confined-path';
 
 // Where `vite build` writes the UI: dist/web beside the compiled server (dist/src/ui → dist/web);
 // when the server runs from its TypeScript sources (tests), the same dist/web of the repository.
@@ -29,8 +30,15 @@ export interface WebAsset {
 
 // The built file at a URL path, or undefined when there is none (never outside the assets folder).
 export function readWebAsset(root: string, urlPath: string): WebAsset | undefined {
-  const file = resolve(root, `.${decodeURIComponent(urlPath)}`);
-  if (!file.startsWith(root + sep)) return undefined;
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(urlPath);
+  } catch {
+    return undefined; // malformed %-escape
+  }
+  const confined = confinedPath(root, `.${decoded}`);
+  if (!confined.ok || confined.path === resolve(root)) return undefined;
+  const file = confined.path;
   const type = TYPES[extname(file)];
   if (!type || !existsSync(file)) return undefined;
   return { body: readFileSync(file), type, immutable: file.startsWith(join(root, 'assets') + sep) };

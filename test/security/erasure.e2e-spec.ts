@@ -8,6 +8,7 @@ import { post, trackMessage, waitForInboxDrained } from '../factories/event.fact
 import { insertTraitDefinitions, traitSpec } from '../factories/trait-definition.factory';
 import { gql } from '../utils/graphql-request';
 import { createKey } from '../utils/keys';
+import { columnsHolding } from '../utils/person-search';
 import { sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
@@ -126,25 +127,7 @@ describe('erasure', () => {
     await waitForInboxDrained(t);
 
     // A database-wide search finds the identifiers nowhere.
-    const textColumns = await sql<{ table_name: string; column_name: string }>(
-      t,
-      `SELECT c.table_name, c.column_name FROM information_schema.columns c
-       JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name AND tb.table_type = 'BASE TABLE'
-       WHERE c.table_schema = $1 AND c.data_type IN ('text', 'jsonb', 'json', 'ARRAY', 'character varying')`,
-      [t.db.schema],
-    );
-    const found: string[] = [];
-    for (const c of textColumns) {
-      for (const needle of [userId, email, anon]) {
-        const [row] = await sql<{ n: string }>(
-          t,
-          `SELECT count(*) AS n FROM "${c.table_name}" WHERE "${c.column_name}"::text LIKE '%' || $1 || '%'`,
-          [needle],
-        );
-        if (Number(row.n) > 0) found.push(`${c.table_name}.${c.column_name}`);
-      }
-    }
-    expect(found).toEqual([]);
+    expect(await columnsHolding(t, [userId, email, anon])).toEqual([]);
     const [audit] = await sql<{ identifier_hash: string; requested_by: string }>(
       t,
       `SELECT identifier_hash, requested_by FROM erasure_request WHERE id = $1`,

@@ -26,6 +26,10 @@ export async function loadAudienceFiles(definitionsDir: string): Promise<LoadedA
   out.exists = true;
   for (const f of files) {
     out.files.push(f.relative);
+    if (f.refused) {
+      out.issues.push(f.refused);
+      continue;
+    }
     const parsed = parseAudienceFile(f.text, {
       relative: f.relative,
       display: displayPath(f.path),

@@ -1,5 +1,8 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { displayPath } from '../../trait-definitions/yaml/definitions.loader';
+import { confinedPath } from '../paths/confined-path';
+import type { DefinitionIssue } from './yaml-issue';
 
 export interface YamlFolderFile {
   // Relative to the definitions folder ("audiences/whales.yaml").
@@ -7,6 +10,8 @@ export interface YamlFolderFile {
   // Where it is, for messages.
   path: string;
   text: string;
+  // Set when the file was not read: a symbolic link pointing outside the definitions folder.
+  refused?: DefinitionIssue;
 }
 
 // The *.yaml / *.yml files of one sub-folder of the definitions folder (audiences/,
@@ -25,10 +30,21 @@ export async function readYamlFolder(
     .filter((n) => /\.ya?ml$/.test(n) && !n.startsWith('.'))
     .sort();
   return Promise.all(
-    names.map(async (name) => ({
-      relative: `${folder}/${name}`,
-      path: join(root, name),
-      text: await readFile(join(root, name), 'utf8'),
-    })),
+    names.map(async (name) => {
+      const relative = `${folder}/${name}`;
+      const path = join(root, name);
+      const confined = confinedPath(definitionsDir, relative, 'the definitions folder');
+      if (!confined.ok) {
+        const refused = {
+          file: displayPath(path),
+          line: 1,
+          col: 1,
+          path: '(file)',
+          rule: confined.rule,
+        };
+        return { relative, path, text: '', refused };
+      }
+      return { relative, path, text: await readFile(path, 'utf8') };
+    }),
   );
 }

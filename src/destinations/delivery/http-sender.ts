@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { DestinationSpec } from '../spec/destination-spec';
+import { headerNameProblem, headerValueProblem } from '../spec/destination-spec.check';
 
 export type SendOutcome =
   | { kind: 'delivered'; status: number }
@@ -38,8 +39,21 @@ export async function send(spec: DestinationSpec, body: unknown): Promise<SendOu
   const text = JSON.stringify(body);
   try {
     url = spec.url ?? env(spec.url_env!);
-    for (const [k, v] of Object.entries(spec.headers ?? {}))
-      headers[k] = typeof v === 'string' ? v : env(v.env);
+    for (const [k, v] of Object.entries(spec.headers ?? {})) {
+      const value = typeof v === 'string' ? v : env(v.env);
+      // Checked again here: an environment variable is read only now (never echoed: it is a secret).
+      const problem = headerNameProblem(k) ?? headerValueProblem(value);
+      if (problem) {
+        const from = typeof v === 'string' ? '' : ` (from ${v.env})`;
+        return {
+          kind: 'failed',
+          status: null,
+          reason: `headers.${k}${from}: ${problem}`,
+          retryable: false,
+        };
+      }
+      headers[k] = value;
+    }
     if (spec.secret_env)
       headers['x-traitbase-signature'] = signature(
         env(spec.secret_env),

@@ -13,6 +13,31 @@ export interface SpecProblem {
   rule: string;
 }
 
+// An HTTP token (RFC 9110): no space, colon, CR or LF, so a name cannot smuggle a header in.
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}$/;
+// Set by the sender: framing and routing are never configurable.
+const RESERVED_HEADERS = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'content-type',
+  'x-traitbase-signature',
+]);
+
+export function headerNameProblem(name: string): string | null {
+  if (!HEADER_NAME.test(name))
+    return "must be an HTTP header name (letters, digits and !#$%&'*+.^_`|~-)";
+  if (RESERVED_HEADERS.has(name.toLowerCase()))
+    return 'is set by Traitbase and cannot be configured';
+  return null;
+}
+
+// A CR, LF or NUL in a value would start a header (or a request) of its own.
+export function headerValueProblem(value: string): string | null {
+  return /[\r\n\0]/.test(value) ? 'must not contain CR, LF or NUL characters' : null;
+}
+
 // Braze's users/track takes at most 75 attributes objects per request.
 const BRAZE_MAX_BATCH = 75;
 
@@ -33,6 +58,12 @@ export function specProblems(data: unknown): SpecProblem[] {
     at(['audiences'], 'is required for slack: it announces audience entries and exits');
   if (d.kind === 'braze' && (d.batch_size ?? 0) > BRAZE_MAX_BATCH)
     at(['batch_size'], `must be at most ${BRAZE_MAX_BATCH} for braze (users/track limit)`);
+  for (const [name, value] of Object.entries(d.headers ?? {})) {
+    const problem =
+      headerNameProblem(name) ?? (typeof value === 'string' ? headerValueProblem(value) : null);
+    if (problem)
+      out.push({ path: ['headers', name], atKey: headerNameProblem(name) !== null, rule: problem });
+  }
   const sent = new Set([...(d.traits ?? []), ...(d.identities ?? [])]);
   for (const key of Object.keys(d.mapping ?? {}))
     if (!sent.has(key))

@@ -22,6 +22,10 @@ export async function loadDestinationFiles(definitionsDir: string): Promise<Load
   for (const f of files) {
     const display = displayPath(f.path);
     out.files.push(f.relative);
+    if (f.refused) {
+      out.issues.push(f.refused);
+      continue;
+    }
     const parsed = parseDestinationFile(f.text, { relative: f.relative, display });
     out.issues.push(...parsed.issues);
     if (!parsed.destination) continue;

@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { normalizedHash, suppressedHashes } from '../../erasure/suppression';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { normalizedHash, suppressedHashes } from '../../erasure/suppression';
+import { activeIdentityRules, identityPaths } from '../../identity/config/identity-rules';
 import { eventsAccepted, eventsInvalid } from '../event-metrics';
 import { EventTraitMapService } from '../event-traits/event-trait-map.service';
 import type { InboxRow, InvalidRow } from '../inbox/inbox-rows';
@@ -85,17 +86,21 @@ export class IngestService {
   }
 
   private async withoutSuppressed(checked: CheckedMessage[]): Promise<CheckedMessage[]> {
+    // userId, anonymousId, an alias's previousId and the values at the identity paths of
+    // identity.yaml (traits.email, …): the identities the message would be observed with.
+    const paths = identityPaths(activeIdentityRules());
     const idsOf = (c: CheckedMessage) => {
       if (!c.ok) return [];
       const e = c.message.envelope;
-      const previousId =
-        e.type === 'alias'
-          ? (JSON.parse(c.message.payload) as { previousId?: unknown }).previousId
-          : undefined;
+      const previousId = e.type === 'alias' ? e.body.previousId : undefined;
       return [
         normalizedHash('user_id', e.userId),
         normalizedHash('anonymous_id', e.anonymousId),
         typeof previousId === 'string' ? normalizedHash('user_id', previousId) : null,
+        ...paths.map((p) => {
+          const value = valueAt(e.body, p.path);
+          return typeof value === 'string' ? normalizedHash(p.type, value) : null;
+        }),
       ];
     };
     const suppressed = await suppressedHashes(
@@ -156,6 +161,13 @@ function countInvalid(plan: TrackingPlan, invalid: InvalidRow[]): void {
       eventsInvalid.inc({ event, reason: keyword });
     }
   }
+}
+
+// The value at a dotted path ("context.traits.email") of a message.
+function valueAt(body: Record<string, unknown>, path: string): unknown {
+  let at: unknown = body;
+  for (const key of path.split('.')) at = isPlainObject(at) ? at[key] : undefined;
+  return at;
 }
 
 function report(m: RejectedMessage): RejectedReport {

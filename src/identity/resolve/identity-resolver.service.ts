@@ -1,6 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { ERASED_REASON, hashIdentity, suppressedHashes } from '../../erasure/suppression';
 import { isRetryable, withRetry } from '../concurrency/retry';
 import type { IdentityRules } from '../config/identity-rules';
 import { IdentityRulesService } from '../config/identity-rules.service';
@@ -23,6 +26,7 @@ export class IdentityResolver {
   constructor(
     private readonly rules: IdentityRulesService,
     private readonly runner: ResolutionRunner,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async observe(
@@ -49,7 +53,27 @@ export class IdentityResolver {
       cause: o.cause,
       at: o.cause.at ?? now,
     }));
-    return this.resolve(items, rules);
+    return this.resolve(await this.withoutErased(items, observations), rules);
+  }
+
+  // An observation carrying an identity of an erased person is dropped whole (its identities are
+  // seen together, so they are that person's): nothing about them is created again, by any source.
+  private async withoutErased(
+    items: PlannedObservation[],
+    observations: readonly Observation[],
+  ): Promise<PlannedObservation[]> {
+    const hashOf = (i: PreparedIdentity) => hashIdentity(i.type, i.value);
+    const suppressed = await suppressedHashes(
+      (sql, params) => this.db.query(sql, params),
+      items.flatMap((item) => item.prepared.identities.map(hashOf)),
+    );
+    if (suppressed.size === 0) return items;
+    return items.map((item, n) => {
+      if (!item.prepared.identities.some((i) => suppressed.has(hashOf(i)))) return item;
+      const given = observations[n].identities ?? [];
+      const dropped = given.map((_, index) => ({ index, reason: ERASED_REASON, blocked: false }));
+      return { ...item, prepared: { identities: [], dropped } };
+    });
   }
 
   private async resolve(

@@ -1,12 +1,13 @@
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { Confined, confinedPath } from '../../common/paths/confined-path';
 import type { AppConfig } from '../../config/configuration';
 
 // Notebook paths in definitions are relative to the parent of TRAIT_DEFINITIONS_DIR, which is the
-// repository root in the standard layout (./trait-definitions next to ./notebooks).
-export function resolveNotebookPath(config: AppConfig, notebook: string): string {
-  return isAbsolute(notebook)
-    ? notebook
-    : resolve(dirname(resolve(config.traitDefinitionsDir)), notebook);
+// repository root in the standard layout (./trait-definitions next to ./notebooks), and must stay
+// inside it: no `..` out of it, no absolute path elsewhere, no symbolic link pointing out.
+export function resolveNotebookPath(config: AppConfig, notebook: string): Confined {
+  const root = dirname(resolve(config.traitDefinitionsDir));
+  return confinedPath(root, notebook, 'the project folder (the parent of TRAIT_DEFINITIONS_DIR)');
 }
 
 // The warehouse DSN with every transaction read-only by default (libpq `options`), for the notebook.

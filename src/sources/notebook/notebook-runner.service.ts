@@ -135,8 +135,9 @@ export class NotebookRunner {
     asOf: Date,
     workdir: string,
   ): Promise<Prepared> {
-    const path = resolveNotebookPath(this.config, source.notebook);
-    const content = await readFile(path).catch(() => {
+    const confined = resolveNotebookPath(this.config, source.notebook);
+    if (!confined.ok) throw new RunFailure(`notebook: ${confined.rule}`);
+    const content = await readFile(confined.path).catch(() => {
       throw new RunFailure(`notebook: cannot read ${source.notebook}`);
     });
     const sha256 = createHash('sha256').update(content).digest('hex');

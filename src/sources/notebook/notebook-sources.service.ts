@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { pathTextRule } from '../../common/paths/confined-path';
 import type { TraitSpec } from '../../trait-definitions/trait-spec';
 import { groupByNotebook, NotebookSource, notebookSource } from './notebook-source';
 
@@ -45,6 +46,8 @@ export class NotebookSources {
   }
 
   async require(notebook: string): Promise<NotebookSource> {
+    const text = pathTextRule(notebook);
+    if (text) throw new DomainError(ErrorCode.INVALID_INPUT, `notebook: ${text}`);
     const found = await this.get(notebook);
     if (!found)
       throw new DomainError(

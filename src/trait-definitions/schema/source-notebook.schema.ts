@@ -1,3 +1,4 @@
+import { pathTextRule } from '../../common/paths/confined-path';
 import { cronProblem } from '../rules/cron';
 import { DURATION_RULE, durationSeconds } from '../rules/duration';
 import {
@@ -45,6 +46,8 @@ export const RESERVED_NOTEBOOK_PARAMETERS = ['run_id', 'as_of', 'output_path', '
 function checkNotebook(source: Record<string, unknown>): SourceRule[] {
   const block = source as unknown as NotebookSourceBlock;
   const rules: SourceRule[] = [];
+  const path = pathTextRule(block.notebook);
+  if (path) rules.push({ path: ['notebook'], rule: path });
   const cron = block.schedule === undefined ? null : cronProblem(block.schedule, true);
   if (cron) rules.push({ path: ['schedule'], rule: cron });
   if (block.timeout !== undefined && durationSeconds(block.timeout) === null) {

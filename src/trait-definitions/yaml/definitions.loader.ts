@@ -1,9 +1,10 @@
-import { readdir, readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { confinedPath } from '../../common/paths/confined-path';
+import { compareIssues, DefinitionIssue } from '../../common/yaml/yaml-issue';
 import type { TraitSpec } from '../trait-spec';
 import type { DeclaredName } from './definition-file.parser';
 import { parseDefinitionFile } from './definition-file.parser';
-import { compareIssues, DefinitionIssue } from '../../common/yaml/yaml-issue';
 
 // Other features own these: identity rules, the tracking plan, audiences, destinations.
 const SKIPPED_FILES = new Set(['identity.yaml', 'identity.yml']);
@@ -31,18 +32,37 @@ async function isDirectory(path: string): Promise<boolean | undefined> {
 }
 
 // Relative paths (with /) of the definition files under root, sorted, skipping other features' files.
-async function definitionFiles(root: string, folder = ''): Promise<string[]> {
+// A symbolic link is followed only when it stays inside root (each folder once, so a link to an
+// ancestor cannot loop); one pointing outside is an issue, never read.
+async function definitionFiles(
+  root: string,
+  issues: DefinitionIssue[],
+  folder = '',
+  seen = new Set<string>(),
+): Promise<string[]> {
   const entries = await readdir(join(root, folder), { withFileTypes: true });
   const out: string[] = [];
   for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
     const rel = folder ? `${folder}/${entry.name}` : entry.name;
     if (entry.name.startsWith('.')) continue;
+    if (folder === '' && (SKIPPED_FOLDERS.has(entry.name) || SKIPPED_FILES.has(entry.name)))
+      continue;
+    if (entry.isSymbolicLink()) {
+      const confined = confinedPath(root, rel, 'the definitions folder');
+      if (!confined.ok) {
+        const file = displayPath(join(root, rel));
+        issues.push({ file, line: 1, col: 1, path: '(file)', rule: confined.rule });
+        continue;
+      }
+    }
     const dir =
       entry.isDirectory() || (entry.isSymbolicLink() && (await isDirectory(join(root, rel))));
     if (dir) {
-      if (!(folder === '' && SKIPPED_FOLDERS.has(entry.name)))
-        out.push(...(await definitionFiles(root, rel)));
-    } else if (YAML_FILE.test(entry.name) && !(folder === '' && SKIPPED_FILES.has(entry.name))) {
+      const real = await realpath(join(root, rel));
+      if (seen.has(real)) continue;
+      seen.add(real);
+      out.push(...(await definitionFiles(root, issues, rel, seen)));
+    } else if (YAML_FILE.test(entry.name)) {
       out.push(rel);
     }
   }
@@ -86,7 +106,7 @@ export async function loadDefinitionsDir(dir: string): Promise<LoadedDefinitions
     });
     return result;
   }
-  result.files = await definitionFiles(root);
+  result.files = await definitionFiles(root, result.issues, '', new Set([await realpath(root)]));
   const names: DeclaredName[] = [];
   for (const rel of result.files) {
     const display = displayPath(join(root, rel));
