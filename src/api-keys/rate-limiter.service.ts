@@ -34,9 +34,14 @@ export class RateLimiter {
     this.prefix = `traitbase:${config.databaseSchema}:rate`;
   }
 
+  // The key's own limit, else RATE_LIMIT; null: not limited.
+  limitOf(principal: Principal): RateLimit | null {
+    return principal.rateLimit ?? this.defaultLimit;
+  }
+
   // Counts one request of the key; throws RateLimitedError when it is over its limit.
   async admit(principal: Principal): Promise<void> {
-    const limit = principal.rateLimit ?? this.defaultLimit;
+    const limit = this.limitOf(principal);
     if (!limit) return;
     const key = `${this.prefix}:${principal.keyId}:${limit.windowSeconds}`;
     const hit = await this.hit(key, limit.windowSeconds * 1000);

@@ -18,6 +18,18 @@ jest.setTimeout(90_000);
 const DEFAULT: RateLimit = { requests: 5, windowSeconds: 60 };
 const THREE_A_MINUTE: RateLimit = { requests: 3, windowSeconds: 60 };
 
+// What the process writes to stdout and stderr (Nest's logger) until stop().
+function captureLogs() {
+  const chunks: string[] = [];
+  const spies = [process.stdout, process.stderr].map((stream) =>
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    }),
+  );
+  return { text: () => chunks.join(''), stop: () => spies.forEach((s) => s.mockRestore()) };
+}
+
 describe('per-key rate limits (OWASP API4: unrestricted resource consumption)', () => {
   let t: TestApp;
   const clients: ReturnType<typeof wsClient>[] = [];
@@ -55,7 +67,8 @@ describe('per-key rate limits (OWASP API4: unrestricted resource consumption)', 
     const limited = await keyWith(THREE_A_MINUTE);
     for (let i = 0; i < 3; i++) expect((await rest(limited.key)).status).toBe(404);
     const mail = email();
-    const refused = await rest(limited.key, t.url, `email:${mail}`);
+    const logged = captureLogs();
+    const refused = await rest(limited.key, t.url, `email:${mail}`).finally(logged.stop);
     expect(refused.status).toBe(429);
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(60);
@@ -68,6 +81,11 @@ describe('per-key rate limits (OWASP API4: unrestricted resource consumption)', 
         ),
       },
     });
+    // The log names the key by id, and nothing else of it or of the request.
+    expect(logged.text()).toContain(`key ${limited.id} reached its limit of 3/60s`);
+    for (const secret of [limited.key, limited.prefix, limited.key.split('_')[2], mail]) {
+      expect(logged.text()).not.toContain(secret);
+    }
     for (const secret of [
       limited.key,
       limited.prefix,
@@ -127,11 +145,17 @@ describe('per-key rate limits (OWASP API4: unrestricted resource consumption)', 
 
   it('applies RATE_LIMIT to keys without a limit of their own, and a key’s own limit over it', async () => {
     const plain = await keyWith(null);
-    for (let i = 0; i < DEFAULT.requests; i++) expect((await viewer(plain.key)).status).toBe(200);
+    // A key can read the limit it is counted against (this counts too).
+    const own = `{ viewer { rateLimit { requests windowSeconds } } }`;
+    expect((await gql(t.url, own, {}, plain.key)).data).toEqual({ viewer: { rateLimit: DEFAULT } });
+    for (let i = 1; i < DEFAULT.requests; i++) expect((await viewer(plain.key)).status).toBe(200);
     expect((await viewer(plain.key)).status).toBe(429);
 
     const generous = await keyWith({ requests: DEFAULT.requests + 3, windowSeconds: 60 });
-    for (let i = 0; i < DEFAULT.requests + 3; i++)
+    expect((await gql(t.url, own, {}, generous.key)).data).toEqual({
+      viewer: { rateLimit: { requests: DEFAULT.requests + 3, windowSeconds: 60 } },
+    });
+    for (let i = 1; i < DEFAULT.requests + 3; i++)
       expect((await viewer(generous.key)).status).toBe(200);
     expect((await viewer(generous.key)).status).toBe(429);
 
