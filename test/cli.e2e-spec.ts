@@ -251,4 +251,48 @@ describe('traitbase defs plan/apply and keys (test schema)', () => {
     expect((await cli(['keys', 'revoke'], env)).code).toBe(2);
     expect(await count("SELECT count(*) AS n FROM api_key WHERE name = 'x'")).toBe(0);
   });
+
+  it('gives a key a rate limit of its own at creation, changes it and returns it to the default', async () => {
+    const created = await cli(
+      ['keys', 'create', '--name', 'limited client', '--scope', 'ingest', '--rate-limit', '3/1m'],
+      env,
+    );
+    expect(created.code).toBe(0);
+    expect(created.stderr).toContain('rate limit 3/60s');
+    const key = created.stdout.trim();
+    const prefix = key.split('_')[1];
+    const keys = new ApiKeysService(ds.getRepository(ApiKeyEntity), {
+      apiKeyCacheMs: 0,
+    } as AppConfig);
+    expect(await keys.authenticate(key)).toMatchObject({
+      rateLimit: { requests: 3, windowSeconds: 60 },
+    });
+
+    const changed = await cli(['keys', 'set-limit', prefix, '100/1s'], env);
+    expect(changed).toMatchObject({ code: 0, stdout: expect.stringContaining('100/1s') });
+    const listed = JSON.parse((await cli(['keys', 'list', '--json'], env)).stdout) as {
+      prefix: string;
+      rateLimit: unknown;
+    }[];
+    expect(listed.find((r) => r.prefix === prefix)?.rateLimit).toEqual({
+      requests: 100,
+      windowSeconds: 1,
+    });
+
+    expect((await cli(['keys', 'set-limit', key, 'default'], env)).code).toBe(0);
+    const back = await keys.authenticate(key);
+    expect(back).not.toBeNull();
+    expect(back?.rateLimit).toBeUndefined();
+
+    const bad = await cli(['keys', 'set-limit', prefix, '0/1s'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('rate-limit: must be <requests>/<window>');
+    const badCreate = await cli(
+      ['keys', 'create', '--name', 'never made', '--scope', 'ingest', '--rate-limit', 'fast'],
+      env,
+    );
+    expect(badCreate.code).toBe(1);
+    expect(await count("SELECT count(*) AS n FROM api_key WHERE name = 'never made'")).toBe(0);
+    expect((await cli(['keys', 'set-limit', prefix], env)).code).toBe(2);
+  });
 });

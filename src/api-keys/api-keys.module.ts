@@ -3,12 +3,18 @@ import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
+import { RateLimiter } from './rate-limiter.service';
 import { ScopesGuard } from './scopes.guard';
 import { ViewerResolver } from './viewer.resolver';
 
 @Module({
   imports: [TypeOrmModule.forFeature([ApiKeyEntity])],
-  providers: [ApiKeysService, ViewerResolver, { provide: APP_GUARD, useClass: ScopesGuard }],
-  exports: [ApiKeysService],
+  providers: [
+    ApiKeysService,
+    RateLimiter,
+    ViewerResolver,
+    { provide: APP_GUARD, useClass: ScopesGuard },
+  ],
+  exports: [ApiKeysService, RateLimiter],
 })
 export class ApiKeysModule {}

@@ -6,6 +6,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/configuration';
 import { ApiKeyEntity } from './api-key.entity';
+import type { RateLimit } from './rate-limit';
 import { isScope, Principal, Scope } from './scopes';
 
 // TRAITBASE_ADMIN_KEY, the bootstrap key that creates the first real keys.
@@ -25,7 +26,21 @@ export interface CreatedKey {
   id: string;
   name: string;
   scopes: Scope[];
+  rateLimit: RateLimit | null;
   key: string;
+}
+
+export function rateLimitOf(row: ApiKeyEntity): RateLimit | null {
+  return row.rateLimitRequests && row.rateLimitWindowSeconds
+    ? { requests: row.rateLimitRequests, windowSeconds: row.rateLimitWindowSeconds }
+    : null;
+}
+
+function rateLimitColumns(limit: RateLimit | null) {
+  return {
+    rateLimitRequests: limit?.requests ?? null,
+    rateLimitWindowSeconds: limit?.windowSeconds ?? null,
+  };
 }
 
 @Injectable()
@@ -40,23 +55,57 @@ export class ApiKeysService {
     this.adminHash = config.adminKey ? sha256(config.adminKey) : undefined;
   }
 
-  async create(name: string, scopes: string[]): Promise<CreatedKey> {
+  // rateLimit: the key's own limit; null: RATE_LIMIT applies.
+  async create(
+    name: string,
+    scopes: string[],
+    rateLimit: RateLimit | null = null,
+  ): Promise<CreatedKey> {
     const bad = scopes.filter((s) => !isScope(s));
     if (!name.trim()) throw new DomainError(ErrorCode.INVALID_INPUT, 'name: must not be empty');
     if (scopes.length === 0 || bad.length > 0) {
-      throw new DomainError(ErrorCode.INVALID_INPUT, `scopes: unknown or missing scope(s) ${bad.join(', ')}`.trim());
+      throw new DomainError(
+        ErrorCode.INVALID_INPUT,
+        `scopes: unknown or missing scope(s) ${bad.join(', ')}`.trim(),
+      );
     }
     const prefix = randomBytes(8).toString('hex').slice(0, 10);
     const secret = randomBytes(24).toString('base64url');
     const saved = await this.keys.save(
-      this.keys.create({ name, prefix, secretHash: sha256(secret).toString('hex'), scopes }),
+      this.keys.create({
+        name,
+        prefix,
+        secretHash: sha256(secret).toString('hex'),
+        scopes,
+        ...rateLimitColumns(rateLimit),
+      }),
     );
-    return { id: saved.id, name, scopes: scopes as Scope[], key: `tb_${prefix}_${secret}` };
+    return {
+      id: saved.id,
+      name,
+      scopes: scopes as Scope[],
+      rateLimit,
+      key: `tb_${prefix}_${secret}`,
+    };
   }
 
   async revoke(idOrPrefix: string): Promise<boolean> {
+    return this.updateActive(idOrPrefix, { revokedAt: new Date() });
+  }
+
+  // null: back to RATE_LIMIT. Other processes see the change within API_KEY_CACHE_MS.
+  setRateLimit(idOrPrefix: string, rateLimit: RateLimit | null): Promise<boolean> {
+    return this.updateActive(idOrPrefix, rateLimitColumns(rateLimit));
+  }
+
+  private async updateActive(
+    idOrPrefix: string,
+    change: Partial<
+      Pick<ApiKeyEntity, 'revokedAt' | 'rateLimitRequests' | 'rateLimitWindowSeconds'>
+    >,
+  ): Promise<boolean> {
     const where = /^[0-9a-f-]{36}$/.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
-    const res = await this.keys.update({ ...where, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const res = await this.keys.update({ ...where, revokedAt: IsNull() }, change);
     this.cache.clear();
     return (res.affected ?? 0) > 0;
   }
@@ -88,6 +137,13 @@ export class ApiKeysService {
     const row = await this.keys.findOne({ where: { prefix: match[1], revokedAt: IsNull() } });
     if (!row) return null;
     const ok = timingSafeEqual(sha256(match[2]), Buffer.from(row.secretHash, 'hex'));
-    return ok ? { keyId: row.id, name: row.name, scopes: row.scopes.filter(isScope) } : null;
+    if (!ok) return null;
+    const rateLimit = rateLimitOf(row);
+    return {
+      keyId: row.id,
+      name: row.name,
+      scopes: row.scopes.filter(isScope),
+      ...(rateLimit ? { rateLimit } : {}),
+    };
   }
 }

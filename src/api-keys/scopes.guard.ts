@@ -6,6 +6,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { ApiKeysService } from './api-keys.service';
 import { keyFromAuthorization } from './credentials';
 import { IS_PUBLIC } from './public.decorator';
+import { RateLimiter } from './rate-limiter.service';
 import { REQUIRED_SCOPES } from './require-scopes.decorator';
 import { SCOPED_BY } from './scoped-by.decorator';
 import { hasScope, Principal, Scope } from './scopes';
@@ -14,12 +15,17 @@ export type AuthedRequest = FastifyRequest & { principal?: Principal };
 
 // Applied globally, failing closed: a handler must declare @RequireScopes, be marked @Public()
 // (health, metrics, UI assets) or @ScopedBy(its own guard) (ingestion's write key); any other
-// handler is refused.
+// handler is refused. Each authenticated operation counts once against the key's rate limit: a
+// REST request, a GraphQL operation however many root fields it has, a subscription start.
 @Injectable()
 export class ScopesGuard implements CanActivate {
+  // Per REST request or GraphQL operation context, so root fields share one count and one answer.
+  private readonly admissions = new WeakMap<object, Promise<void>>();
+
   constructor(
     private readonly reflector: Reflector,
     private readonly apiKeys: ApiKeysService,
+    private readonly limiter: RateLimiter,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -33,8 +39,9 @@ export class ScopesGuard implements CanActivate {
       if (this.reflector.getAllAndOverride<Scope>(SCOPED_BY, targets)) return true;
       throw new DomainError(ErrorCode.FORBIDDEN, 'this operation declares no scope and is refused');
     }
-    const req = this.request(context);
+    const { req, operation } = this.request(context);
     const principal = await this.principalOf(req);
+    await this.admit(operation, principal);
     if (!required.some((scope) => hasScope(principal, scope))) {
       throw new DomainError(
         ErrorCode.FORBIDDEN,
@@ -61,7 +68,18 @@ export class ScopesGuard implements CanActivate {
     return principal;
   }
 
-  private request(context: ExecutionContext): AuthedRequest {
+  private admit(operation: object, principal: Principal): Promise<void> {
+    let admission = this.admissions.get(operation);
+    if (!admission) {
+      admission = this.limiter.admit(principal);
+      this.admissions.set(operation, admission);
+    }
+    return admission;
+  }
+
+  // `operation`: the REST request, or the GraphQL context (one per HTTP request, per subscription
+  // and per operation over a WebSocket).
+  private request(context: ExecutionContext): { req: AuthedRequest; operation: object } {
     if (context.getType<string>() === 'graphql') {
       const ctx = GqlExecutionContext.create(context).getContext<{
         req: AuthedRequest;
@@ -69,8 +87,9 @@ export class ScopesGuard implements CanActivate {
       }>();
       // A subscription's key was checked on connection_init (graphql.options.ts).
       if (ctx.principal) ctx.req.principal = ctx.principal;
-      return ctx.req;
+      return { req: ctx.req, operation: ctx };
     }
-    return context.switchToHttp().getRequest<AuthedRequest>();
+    const req = context.switchToHttp().getRequest<AuthedRequest>();
+    return { req, operation: req };
   }
 }

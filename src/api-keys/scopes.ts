@@ -1,3 +1,5 @@
+import type { RateLimit } from './rate-limit';
+
 export const SCOPES = [
   'ingest',
   'traits:write',
@@ -12,6 +14,8 @@ export interface Principal {
   keyId: string;
   name: string;
   scopes: Scope[];
+  // The key's own rate limit; unset: RATE_LIMIT applies.
+  rateLimit?: RateLimit;
 }
 
 // admin implies every scope; profile:read:pii implies profile:read.

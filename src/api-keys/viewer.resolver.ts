@@ -1,5 +1,6 @@
 import { Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from './current-principal.decorator';
+import { RateLimiter } from './rate-limiter.service';
 import { RequireScopes } from './require-scopes.decorator';
 import { effectiveScopes, Principal, SCOPES } from './scopes';
 import { ViewerModel } from './viewer.model';
@@ -8,9 +9,15 @@ import { ViewerModel } from './viewer.model';
 @Resolver(() => ViewerModel)
 @RequireScopes('profile:read', 'admin')
 export class ViewerResolver {
+  constructor(private readonly limiter: RateLimiter) {}
+
   @Query(() => ViewerModel, { description: 'The API key making the request and its scopes' })
   viewer(@CurrentPrincipal() principal: Principal): ViewerModel {
     const held = effectiveScopes(principal.scopes);
-    return { name: principal.name, scopes: SCOPES.filter((s) => held.has(s)) };
+    return {
+      name: principal.name,
+      scopes: SCOPES.filter((s) => held.has(s)),
+      rateLimit: this.limiter.limitOf(principal),
+    };
   }
 }

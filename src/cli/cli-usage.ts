@@ -6,9 +6,14 @@ Trait definitions (folder: [dir], else TRAIT_DEFINITIONS_DIR, else ./trait-defin
   defs apply [dir] [--json]    write new definition versions; never deletes history
 
 API keys
-  keys create --name <name> --scope <scope> [--scope <scope> | --scope a,b] [--json]
-                               create a key and print it once
+  keys create --name <name> --scope <scope> [--scope <scope> | --scope a,b]
+              [--rate-limit <requests>/<window>] [--json]
+                               create a key and print it once; --rate-limit 100/1s gives it a
+                               limit of its own instead of RATE_LIMIT
   keys revoke <id-or-prefix>   revoke a key (its id, or the 10 characters after tb_)
+  keys set-limit <id-or-prefix> <requests>/<window>|default
+                               change a key's rate limit (default: back to RATE_LIMIT); servers
+                               apply it within API_KEY_CACHE_MS
   keys list [--json]           list keys (never their secrets)
 
 Runs

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   },
   'keys create': async () => (await import('./keys.command')).keysCreate,
   'keys revoke': async () => (await import('./keys.command')).keysRevoke,
+  'keys set-limit': async () => (await import('./keys.command')).keysSetLimit,
   'keys list': async () => (await import('./keys.command')).keysList,
   ...DBT_COMMANDS,
 };

@@ -1,3 +1,4 @@
+import { parseRateLimit, RateLimit } from '../api-keys/rate-limit';
 import { durationSeconds } from '../trait-definitions/rules/duration';
 import { EnvironmentVariables } from './env.validation';
 
@@ -19,6 +20,8 @@ export interface AppConfig {
   // Browser origins allowed to call the API (CORS); empty: no CORS headers; ['*']: any origin.
   corsOrigins?: string[];
   ledgerRetentionSeconds: number;
+  // Per-key default (RATE_LIMIT); undefined: DEFAULT_RATE_LIMIT; null: off.
+  rateLimit?: RateLimit | null;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -45,5 +48,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     ledgerRetentionSeconds: durationSeconds(env.LEDGER_RETENTION) ?? 365 * 86_400,
+    rateLimit: env.RATE_LIMIT === 'off' ? null : parseRateLimit(env.RATE_LIMIT),
   };
 }

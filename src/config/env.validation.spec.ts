@@ -1,4 +1,8 @@
+import { toAppConfig } from './configuration';
 import { ConfigError, validateEnv } from './env.validation';
+
+const RATE_RULE =
+  'must be <requests>/<window> such as 100/1s or 6000/1m (requests up to 1000000000, window up to 1d), or off';
 
 function errorLines(raw: Record<string, string>): string[] {
   try {
@@ -50,6 +54,14 @@ describe('validateEnv', () => {
     });
   });
 
+  it('reads RATE_LIMIT as a per-key default, or off', () => {
+    const config = (raw: Record<string, string>) =>
+      toAppConfig(validateEnv({ DATABASE_URL: 'postgres://db/app', ...raw })).rateLimit;
+    expect(config({})).toEqual({ requests: 1000, windowSeconds: 1 });
+    expect(config({ RATE_LIMIT: '6000/1m' })).toEqual({ requests: 6000, windowSeconds: 60 });
+    expect(config({ RATE_LIMIT: 'off' })).toBeNull();
+  });
+
   it('treats an empty value as unset, as docker compose and .env files do', () => {
     const env = validateEnv({ PORT: '', DATABASE_URL: '', DATABASE_SCHEMA: '' });
     expect(env).toMatchObject({ PORT: 3000, DATABASE_SCHEMA: 'public' });
@@ -67,6 +79,9 @@ describe('validateEnv', () => {
     ['DATABASE_URL', 'mysql://db/app', 'must be a postgres:// URL'],
     ['WAREHOUSE_URL', 'snowflake://acct', 'must be a postgres:// URL'],
     ['DATABASE_SCHEMA', 'Public', 'must be a lower-case SQL identifier'],
+    ['RATE_LIMIT', '100', RATE_RULE],
+    ['RATE_LIMIT', '0/1s', RATE_RULE],
+    ['RATE_LIMIT', '10/2d', RATE_RULE],
     ['DATABASE_SCHEMA', 'a;drop', 'must be a lower-case SQL identifier'],
     ['TRAITBASE_ADMIN_KEY', 'short', 'must be at least 24 characters without spaces'],
     ['TRAITBASE_ROLE', 'both', 'must be one of api, worker, all'],

@@ -12,6 +12,7 @@ import {
   ValidatorConstraint,
   ValidatorConstraintInterface,
 } from 'class-validator';
+import { parseRateLimit, RATE_LIMIT_RULE } from '../api-keys/rate-limit';
 import { DURATION_RULE, durationSeconds } from '../trait-definitions/rules/duration';
 // Implicit conversion (PORT="3000" → 3000) reads design:type metadata, recorded only when
 // reflect-metadata is loaded before the class below is defined, whoever imports this file first.
@@ -30,6 +31,17 @@ class IsDuration implements ValidatorConstraintInterface {
 
   defaultMessage(): string {
     return DURATION_RULE;
+  }
+}
+
+@ValidatorConstraint({ name: 'isRateLimit' })
+class IsRateLimit implements ValidatorConstraintInterface {
+  validate(value: unknown): boolean {
+    return typeof value === 'string' && (value === 'off' || parseRateLimit(value) !== null);
+  }
+
+  defaultMessage(): string {
+    return `${RATE_LIMIT_RULE}, or off`;
   }
 }
 
@@ -115,6 +127,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @Validate(IsDuration)
   LEDGER_RETENTION: string = '365d';
+
+  // Requests each API key may make per window, unless the key has a limit of its own
+  // (docs/security.md#rate-limits); off: no default limit.
+  @IsOptional()
+  @Validate(IsRateLimit)
+  RATE_LIMIT: string = '10000/1s'; // DEFAULT_RATE_LIMIT
 
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()

@@ -28,7 +28,7 @@ export function graphqlOptions(
     validationRules: config.introspection
       ? [maxFieldsRule()]
       : [maxFieldsRule(), NoSchemaIntrospectionCustomRule],
-    errorFormatter: (execution) => formatGraphqlErrors(execution),
+    errorFormatter: (execution, context) => formatGraphqlErrors(execution, context),
     context: (req: FastifyRequest) => ({ req, loaders: loaders.create() }),
     subscription: {
       fullWsTransport: true,

@@ -3,6 +3,7 @@ import { ExecutionContextHost } from '@nestjs/core/helpers/execution-context-hos
 import type Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { ApiKeysService } from '../../src/api-keys/api-keys.service';
+import { RateLimiter } from '../../src/api-keys/rate-limiter.service';
 import { ScopesGuard } from '../../src/api-keys/scopes.guard';
 import { REDIS } from '../../src/redis/redis.module';
 import { insertTraitDefinitions, traitSpec } from '../factories/trait-definition.factory';
@@ -167,7 +168,11 @@ describe('scope holes: PII identities, traits:write, fail-closed guard, introspe
         return 'secret';
       }
     }
-    const guard = new ScopesGuard(t.app.get(Reflector), t.app.get(ApiKeysService));
+    const guard = new ScopesGuard(
+      t.app.get(Reflector),
+      t.app.get(ApiKeysService),
+      t.app.get(RateLimiter),
+    );
     const req = { headers: { authorization: `Bearer ${t.adminKey}` } };
     const ctx = new ExecutionContextHost([req, {}], Unmarked, Unmarked.prototype.handler);
     ctx.setType('http');

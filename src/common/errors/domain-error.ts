@@ -9,6 +9,7 @@ export enum ErrorCode {
   CONFLICT = 'CONFLICT',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
   UNAVAILABLE = 'UNAVAILABLE',
+  RATE_LIMITED = 'RATE_LIMITED',
 }
 
 // Field-level details: { "rows.3.value": "must be a number" }.
@@ -23,5 +24,20 @@ export class DomainError extends Error {
   ) {
     super(message);
     this.name = 'DomainError';
+  }
+}
+
+// The key is over its rate limit; it may try again after `retryAfterSeconds` (Retry-After).
+export class RateLimitedError extends DomainError {
+  // graphql-js copies an original error's extensions: a refused subscription start, whose error
+  // does not go through the formatter, still carries the code.
+  readonly extensions: { code: string; retryAfter: number };
+
+  constructor(
+    readonly retryAfterSeconds: number,
+    message: string,
+  ) {
+    super(ErrorCode.RATE_LIMITED, message);
+    this.extensions = { code: ErrorCode.RATE_LIMITED, retryAfter: retryAfterSeconds };
   }
 }

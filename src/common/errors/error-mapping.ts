@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, ErrorDetails } from './domain-error';
+import { randomUUID } from 'node:crypto';
+import { DomainError, ErrorCode, ErrorDetails, RateLimitedError } from './domain-error';
 
 interface Mapping {
   status: number;
@@ -18,6 +18,8 @@ export const ERROR_MAPPING = {
   [ErrorCode.CONFLICT]: { status: 409, graphql: 'CONFLICT' },
   [ErrorCode.PAYLOAD_TOO_LARGE]: { status: 413, graphql: 'BAD_USER_INPUT' },
   [ErrorCode.UNAVAILABLE]: { status: 503, graphql: 'UNAVAILABLE' },
+  // GraphQL answers 429 too, with extensions.code RATE_LIMITED (docs/api.md#errors).
+  [ErrorCode.RATE_LIMITED]: { status: 429, graphql: 'RATE_LIMITED' },
 } satisfies Record<ErrorCode, Mapping>;
 
 export interface PublicError {
@@ -27,6 +29,8 @@ export interface PublicError {
   message: string;
   details?: ErrorDetails;
   errorId?: string;
+  // Seconds, sent as Retry-After.
+  retryAfter?: number;
 }
 
 const logger = new Logger('Errors');
@@ -36,9 +40,36 @@ const logger = new Logger('Errors');
 export function toPublicError(err: unknown): PublicError {
   if (err instanceof DomainError) {
     const m = ERROR_MAPPING[err.code];
-    return { status: m.status, code: err.code, graphqlCode: m.graphql, message: err.message, details: err.details };
+    const retryAfter = err instanceof RateLimitedError ? err.retryAfterSeconds : undefined;
+    return {
+      status: m.status,
+      code: err.code,
+      graphqlCode: m.graphql,
+      message: err.message,
+      details: err.details,
+      ...(retryAfter === undefined ? {} : { retryAfter }),
+    };
   }
   const errorId = randomUUID();
   logger.error(`unhandled error ${errorId}`, err instanceof Error ? err.stack : String(err));
-  return { status: 500, code: 'INTERNAL', graphqlCode: 'INTERNAL_SERVER_ERROR', message: 'Internal server error', errorId };
+  return {
+    status: 500,
+    code: 'INTERNAL',
+    graphqlCode: 'INTERNAL_SERVER_ERROR',
+    message: 'Internal server error',
+    errorId,
+  };
+}
+
+interface ErrorReply {
+  header(name: string, value: string): unknown;
+  status(code: number): { send(body: unknown): unknown };
+}
+
+// The REST error shape: { error: { code, message, details?, errorId? } }, plus Retry-After.
+export function replyWithError(reply: ErrorReply, e: PublicError): void {
+  if (e.retryAfter !== undefined) reply.header('retry-after', String(e.retryAfter));
+  void reply
+    .status(e.status)
+    .send({ error: { code: e.code, message: e.message, details: e.details, errorId: e.errorId } });
 }

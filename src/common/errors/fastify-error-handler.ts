@@ -1,17 +1,17 @@
 import { DomainError, ErrorCode } from './domain-error';
-import { toPublicError } from './error-mapping';
+import { replyWithError, toPublicError } from './error-mapping';
 
 interface FastifyErrorLike extends Error {
   code: string;
   statusCode?: number;
 }
 
-interface ReplyLike {
-  status(code: number): { send(body: unknown): unknown };
-}
-
 export function isFastifyError(e: unknown): e is FastifyErrorLike {
-  return e instanceof Error && typeof (e as FastifyErrorLike).code === 'string' && (e as FastifyErrorLike).code.startsWith('FST_');
+  return (
+    e instanceof Error &&
+    typeof (e as FastifyErrorLike).code === 'string' &&
+    (e as FastifyErrorLike).code.startsWith('FST_')
+  );
 }
 
 // Errors Fastify raises before a route runs (an unparsable or oversize body, an unsupported media
@@ -20,7 +20,10 @@ export function fastifyError(err: unknown): unknown {
   const status = (err as { statusCode?: unknown } | null)?.statusCode;
   if (status === 413) {
     const own = !isFastifyError(err) && err instanceof Error && err.message.startsWith('body:');
-    return new DomainError(ErrorCode.PAYLOAD_TOO_LARGE, own ? (err).message : 'body: larger than the request limit');
+    return new DomainError(
+      ErrorCode.PAYLOAD_TOO_LARGE,
+      own ? err.message : 'body: larger than the request limit',
+    );
   }
   if (!isFastifyError(err)) {
     return typeof status === 'number' && status >= 400 && status < 500 && err instanceof Error
@@ -28,7 +31,10 @@ export function fastifyError(err: unknown): unknown {
       : err;
   }
   if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-    return new DomainError(ErrorCode.INVALID_INPUT, 'body: unsupported content-type (send application/json)');
+    return new DomainError(
+      ErrorCode.INVALID_INPUT,
+      'body: unsupported content-type (send application/json)',
+    );
   }
   if (err.code.startsWith('FST_ERR_CTP_')) {
     return new DomainError(ErrorCode.INVALID_INPUT, 'body: is not valid JSON');
@@ -36,9 +42,10 @@ export function fastifyError(err: unknown): unknown {
   return err;
 }
 
-export function handleFastifyError(err: unknown, _req: unknown, reply: ReplyLike): void {
-  const e = toPublicError(fastifyError(err));
-  void reply
-    .status(e.status)
-    .send({ error: { code: e.code, message: e.message, details: e.details, errorId: e.errorId } });
+export function handleFastifyError(
+  err: unknown,
+  _req: unknown,
+  reply: Parameters<typeof replyWithError>[0],
+): void {
+  replyWithError(reply, toPublicError(fastifyError(err)));
 }

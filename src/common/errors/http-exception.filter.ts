@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { toPublicError } from './error-mapping';
+import { replyWithError, toPublicError } from './error-mapping';
 
 // One filter for every REST route: DomainError → mapped status; Nest's HttpException (validation,
 // 404 route) keeps its status; anything else → 500 with an errorId.
@@ -12,14 +12,15 @@ export class HttpExceptionFilter implements ExceptionFilter {
     if (exception instanceof HttpException) {
       const body = exception.getResponse();
       const status = exception.getStatus();
-      void reply.status(status).send(
-        typeof body === 'string' ? { error: { code: `HTTP_${status}`, message: body } } : { error: { code: `HTTP_${status}`, ...body } },
-      );
+      void reply
+        .status(status)
+        .send(
+          typeof body === 'string'
+            ? { error: { code: `HTTP_${status}`, message: body } }
+            : { error: { code: `HTTP_${status}`, ...body } },
+        );
       return;
     }
-    const e = toPublicError(exception);
-    void reply.status(e.status).send({
-      error: { code: e.code, message: e.message, details: e.details, errorId: e.errorId },
-    });
+    replyWithError(reply, toPublicError(exception));
   }
 }

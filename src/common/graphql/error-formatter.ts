@@ -32,11 +32,18 @@ function isMercuriusError(e: unknown): e is MercuriusError {
   );
 }
 
+// Mercurius passes the request's context; over a WebSocket there is no reply to set headers on.
+interface FormatterContext {
+  reply?: { header(name: string, value: string): unknown };
+}
+
 // Maps errors once: syntax/validation/variable errors (which carry no internals) → BAD_USER_INPUT
 // with status 400; DomainError codes → extensions.code; anything else → "Internal server error"
-// plus errorId. An operation that fails only on authentication/authorisation answers 401/403.
+// plus errorId. An operation that fails only on authentication/authorisation answers 401/403; one
+// refused by the key's rate limit answers 429 with Retry-After, as REST does.
 export function formatGraphqlErrors(
   execution: ExecutionResult & { statusCode?: number },
+  context?: FormatterContext,
 ): FormattedResponse {
   let statusCode = 200;
   const errors: GraphQLError[] = [];
@@ -62,6 +69,10 @@ export function formatGraphqlErrors(
     const unreadable = isFastifyError(original);
     const pub = toPublicError(unreadable ? fastifyError(original) : original);
     if ((pub.status === 401 || pub.status === 403) && statusCode === 200) statusCode = pub.status;
+    if (pub.retryAfter !== undefined) {
+      if (statusCode === 200) statusCode = pub.status;
+      context?.reply?.header('retry-after', String(pub.retryAfter));
+    }
     // Only a body that could not be read changes the HTTP status; a refused input (a bad rule, an
     // unknown identity) is an execution error and answers 200 with `errors`, as GraphQL does.
     if (unreadable && !execution.data) statusCode = Math.max(statusCode, pub.status);
@@ -70,6 +81,7 @@ export function formatGraphqlErrors(
         code: pub.graphqlCode,
         details: pub.details,
         errorId: pub.errorId,
+        retryAfter: pub.retryAfter,
       }),
     );
   }

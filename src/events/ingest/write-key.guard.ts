@@ -1,15 +1,20 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { ApiKeysService } from '../../api-keys/api-keys.service';
 import { keyFromAuthorization } from '../../api-keys/credentials';
+import { RateLimiter } from '../../api-keys/rate-limiter.service';
 import { hasScope } from '../../api-keys/scopes';
 import type { AuthedRequest } from '../../api-keys/scopes.guard';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 
 // Segment clients send the write key as HTTP Basic username (empty password) or as `writeKey`
-// in the body; Bearer works too. The key must hold the `ingest` scope.
+// in the body; Bearer works too. The key must hold the `ingest` scope. Each request counts against
+// the key's rate limit (429 with Retry-After, which Segment's libraries honour).
 @Injectable()
 export class WriteKeyGuard implements CanActivate {
-  constructor(private readonly apiKeys: ApiKeysService) {}
+  constructor(
+    private readonly apiKeys: ApiKeysService,
+    private readonly limiter: RateLimiter,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const req = context.switchToHttp().getRequest<AuthedRequest>();
@@ -26,6 +31,7 @@ export class WriteKeyGuard implements CanActivate {
     const principal = await this.apiKeys.authenticate(token);
     if (!principal)
       throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the write key is unknown or revoked');
+    await this.limiter.admit(principal);
     if (!hasScope(principal, 'ingest'))
       throw new DomainError(ErrorCode.FORBIDDEN, 'this key lacks the scope ingest');
     req.principal = principal;

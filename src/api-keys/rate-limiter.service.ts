@@ -1,0 +1,89 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { RateLimitedError } from '../common/errors/domain-error';
+import { APP_CONFIG } from '../config/config.module';
+import type { AppConfig } from '../config/configuration';
+import { REDIS } from '../redis/redis.token';
+import { DEFAULT_RATE_LIMIT, formatRateLimit, RateLimit } from './rate-limit';
+import type { Principal } from './scopes';
+
+// One counter per key and window length, shared by every process through Redis. The window starts
+// at the key's first request and lasts windowSeconds (a fixed window: across its end a client may
+// get up to twice its limit in a short span). Refused requests count too but never extend it.
+const HIT = `
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}`;
+
+@Injectable()
+export class RateLimiter {
+  private readonly logger = new Logger(RateLimiter.name);
+  private readonly defaultLimit: RateLimit | null;
+  private readonly prefix: string;
+  private failingOpen = false;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.defaultLimit = config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : config.rateLimit;
+    this.prefix = `traitbase:${config.databaseSchema}:rate`;
+  }
+
+  // The key's own limit, else RATE_LIMIT; null: not limited.
+  limitOf(principal: Principal): RateLimit | null {
+    return principal.rateLimit ?? this.defaultLimit;
+  }
+
+  // Counts one request of the key; throws RateLimitedError when it is over its limit.
+  async admit(principal: Principal): Promise<void> {
+    const limit = this.limitOf(principal);
+    if (!limit) return;
+    const key = `${this.prefix}:${principal.keyId}:${limit.windowSeconds}`;
+    const hit = await this.hit(key, limit.windowSeconds * 1000);
+    if (!hit || hit.count <= limit.requests) return;
+    const retryAfter = Math.max(1, Math.ceil(hit.ttlMs / 1000));
+    if (hit.count === limit.requests + 1) {
+      this.logger.warn(
+        `key ${principal.keyId} reached its limit of ${formatRateLimit(limit)}; refused for ${retryAfter}s`,
+      );
+    }
+    throw new RateLimitedError(
+      retryAfter,
+      `rate limit of ${limit.requests} requests per ${limit.windowSeconds}s exceeded for this key; retry after ${retryAfter}s`,
+    );
+  }
+
+  // Fails open: without Redis, requests are admitted uncounted rather than refused, with one warning
+  // per outage (the Redis client itself logs the outage).
+  private async hit(
+    key: string,
+    windowMs: number,
+  ): Promise<{ count: number; ttlMs: number } | null> {
+    if (this.redis.status !== 'ready') return this.failOpen();
+    try {
+      const [count, ttlMs] = (await this.redis.eval(HIT, 1, key, windowMs)) as [number, number];
+      if (this.failingOpen) {
+        this.failingOpen = false;
+        this.logger.log('counting requests against rate limits again');
+      }
+      return { count, ttlMs };
+    } catch {
+      return this.failOpen();
+    }
+  }
+
+  private failOpen(): null {
+    if (!this.failingOpen) {
+      this.failingOpen = true;
+      this.logger.warn(
+        'Redis unavailable: requests are admitted without rate limiting until it is back',
+      );
+    }
+    return null;
+  }
+}
