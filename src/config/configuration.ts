@@ -19,6 +19,9 @@ export interface AppConfig {
   // Browser origins allowed to call the API (CORS); empty: no CORS headers; ['*']: any origin.
   corsOrigins?: string[];
   ledgerRetentionSeconds: number;
+  // Trait writes of at most this many valid rows take the small-write path (0: never; default
+  // SMALL_WRITE_MAX_ROWS).
+  smallWriteMaxRows?: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -45,5 +48,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     ledgerRetentionSeconds: durationSeconds(env.LEDGER_RETENTION) ?? 365 * 86_400,
+    smallWriteMaxRows: env.TRAIT_WRITE_SMALL_ROWS,
   };
 }
