@@ -45,7 +45,7 @@ export async function applySmall(
   );
   result.revisions += fresh.rows[0].revisions;
   const touched = new Set(fresh.rows[0].touched);
-  for (let late = fresh.rows[0].late; late !== null; ) {
+  for (let late = fresh.rows[0].late; late !== null;) {
     const pass = await client.query<{
       decided: LateDecision[];
       touched: string[];

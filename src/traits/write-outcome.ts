@@ -12,6 +12,7 @@ export interface LateDecision {
 export function noteLateDecisions(decided: readonly LateDecision[], result: WriteResult): void {
   for (const row of decided) {
     if (row.action === 'insert' || row.action === 'contradicted') result.revisions += 1;
-    if (row.action === 'conflict') result.rejected.push({ index: row.idx, reason: CONFLICT_REASON });
+    if (row.action === 'conflict')
+      result.rejected.push({ index: row.idx, reason: CONFLICT_REASON });
   }
 }
