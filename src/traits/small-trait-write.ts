@@ -1,4 +1,4 @@
-import type { PoolClient } from 'pg';
+import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
 import { recordedChanges } from '../feed/feed-recorder';
 import type { PendingBatch } from '../feed/live-batch';
 import { RetryableConflict } from '../identity/concurrency/retry';
@@ -12,6 +12,21 @@ import { LateDecision, noteLateDecisions } from './write-outcome';
 // most of the time of a write of a few rows. Above it, those costs are spread over the rows and
 // the bulk path's statistics keep its plans right (docs/trait-store.md).
 export const SMALL_WRITE_MAX_ROWS = 64;
+
+interface Bumped {
+  id: string;
+  revision: string | number;
+}
+
+// Named, so each pooled connection parses and plans a statement once, not on every small write.
+function run<R extends QueryResultRow = QueryResultRow>(
+  client: PoolClient,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<QueryResult<R>> {
+  return client.query<R>({ name: `traits-small-${name}`, text, values });
+}
 
 // The stage as one array per column (STAGE_COLUMNS order).
 function columns(rows: readonly StagedRow[]): unknown[][] {
@@ -29,40 +44,45 @@ export async function applySmall(
   result: WriteResult,
 ): Promise<PendingBatch | null> {
   const stage = columns(rows);
-  await client.query(SQL.CREATE_MISSING_PROFILES, [params[0], ...stage]);
-  const observed = await client.query<{ obs: string | null; prof: string | null }>(
+  await run(client, 'missing', SQL.CREATE_MISSING_PROFILES, [params[0], ...stage]);
+  const observed = await run<{ obs: string | null; prof: string | null }>(
+    client,
+    'observe',
     SQL.OBSERVE_AND_LOCK,
     stage,
   );
   // Observations that would change nothing are left out; none left: nothing to write.
   const { obs, prof } = observed.rows[0];
   if (obs === null) return null;
-  if ((await client.query(SQL.IDENTITY_MOVED_WHILE_LOCKING, [obs])).rowCount)
+  if ((await run(client, 'moved', SQL.IDENTITY_MOVED_WHILE_LOCKING, [obs])).rowCount)
     throw new RetryableConflict('an identity of the batch moved to another profile');
-  const fresh = await client.query<{ revisions: number; touched: string[]; late: string | null }>(
+  const fresh = await run<{ revisions: number; bumped: Bumped[]; late: string | null }>(
+    client,
+    'fresh',
     SQL.WRITE_FRESH,
     [...params, obs, prof],
   );
   result.revisions += fresh.rows[0].revisions;
-  const touched = new Set(fresh.rows[0].touched);
+  const bumped = new Map(fresh.rows[0].bumped.map((b) => [b.id, b]));
+  const touched = new Set<string>();
   for (let late = fresh.rows[0].late; late !== null;) {
-    const pass = await client.query<{
+    const pass = await run<{
       decided: LateDecision[];
       touched: string[];
       remaining: string | null;
-    }>(SQL.WRITE_LATE_PASS, [...params, prof, late]);
+    }>(client, 'late', SQL.WRITE_LATE_PASS, [...params, prof, late]);
     noteLateDecisions(pass.rows[0].decided, result);
     for (const id of pass.rows[0].touched) touched.add(id);
     late = pass.rows[0].remaining;
   }
-  result.profiles = [];
   if (touched.size > 0) {
-    const bumped = await client.query<{ id: string; revision: string }>(SQL.BUMP_PROFILES, [
-      prof,
-      [...touched],
-    ]);
-    result.profiles = bumped.rows.map((r) => ({ profileId: r.id, revision: Number(r.revision) }));
+    const more = await run<Bumped>(client, 'bump', SQL.BUMP_PROFILES, [prof, [...touched]]);
+    for (const b of more.rows) bumped.set(b.id, b);
   }
+  result.profiles = [...bumped.values()].map((b) => ({
+    profileId: b.id,
+    revision: Number(b.revision),
+  }));
   // Every revision is on the feed: what to announce after the commit.
   return recordedChanges(client, result.revisions);
 }

@@ -47,8 +47,10 @@ export const IDENTITY_MOVED_WHILE_LOCKING = withRelations(
   SQL.IDENTITY_MOVED_WHILE_LOCKING,
 );
 
-// CLASSIFY … CONFIRM_UNCHANGED and CREATE_LATE in one statement: their writes touch disjoint rows,
-// and the late passes, which read the revisions written here, run after it as in the bulk path.
+// CLASSIFY … CONFIRM_UNCHANGED, CREATE_LATE and BUMP_PROFILES for the profiles these revisions
+// touched, in one statement: their writes touch disjoint rows, and the late passes, which read the
+// revisions written here, run after it as in the bulk path. A bump sets the revision drawn at lock
+// time, so the profiles the late passes touch are bumped afterwards, again harmlessly.
 // $1 source_kind, $2 source_ref, $3 run_id, $4 the observations, $5 the locked profiles.
 export const WRITE_FRESH = withRelations(
   [
@@ -60,9 +62,11 @@ export const WRITE_FRESH = withRelations(
     `upserted AS (${SQL.UPSERT_CURRENT})`,
     `confirmed AS (${SQL.CONFIRM_UNCHANGED})`,
     `tb_late AS (${SQL.LATE})`,
+    'tb_touched AS (SELECT DISTINCT profile_id FROM ins)',
+    `bumped AS (${SQL.BUMP_PROFILES})`,
   ],
   `SELECT (SELECT count(*) FROM tb_chg)::int AS revisions,
-          ARRAY(SELECT DISTINCT profile_id FROM ins)::text[] AS touched,
+          coalesce((SELECT json_agg(b) FROM bumped b), '[]') AS bumped,
           (SELECT json_agg(l) FROM tb_late l)::text AS late`,
 );
 
