@@ -13,12 +13,13 @@ import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.
 import { TEST_REDIS_URL } from './utils/env';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { WRITE_PATHS } from './utils/write-paths';
 import { waitFor } from './utils/wait';
 
 const api = { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: null };
 const user = () => ({ type: 'user_id', value: randomUUID() });
 
-describe('change feed', () => {
+describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
   let t: TestApp;
   let writer: TraitWriter;
   const level = traitSpec({ type: 'number' });
@@ -27,7 +28,7 @@ describe('change feed', () => {
   let stopListening: () => void;
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(config);
     await insertTraitDefinitions(t.db.url, t.db.schema, [level, nick]);
     writer = t.app.get(TraitWriter);
     stopListening = t.app.get(FeedListener).listen({ batch: (b) => live.push(b) });

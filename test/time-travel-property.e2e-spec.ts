@@ -7,6 +7,7 @@ import { TraitWriter } from '../src/traits/trait-writer.service';
 import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { stamp } from './utils/instants';
 import { startTestApp, TestApp } from './utils/test-app';
+import { WRITE_PATHS } from './utils/write-paths';
 
 const RUNS = Number(process.env.PROPERTY_RUNS ?? 25);
 const POOL = 4;
@@ -179,12 +180,12 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
   },
 );
 
-describe('time travel against a reference model (property)', () => {
+describe.each(WRITE_PATHS)('time travel against a reference model (property) ($path)', ({ config }) => {
   let t: TestApp;
   const trait = traitSpec({ type: 'string' });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(config);
     await insertTraitDefinitions(t.db.url, t.db.schema, [trait]);
   }, 60_000);
   afterAll(() => t.close());

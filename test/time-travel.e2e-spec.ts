@@ -5,6 +5,7 @@ import { gql } from './utils/graphql-request';
 import { hours, iso, stamp } from './utils/instants';
 import { createKey } from './utils/keys';
 import { startTestApp, TestApp } from './utils/test-app';
+import { WRITE_PATHS } from './utils/write-paths';
 
 const PROFILE_FIELDS = `id revision asOf
   identities { type value sourceKind firstSeenAt lastSeenAt }
@@ -44,13 +45,13 @@ interface Read {
 // an anonymous id, the logged-in user id writes th at 03:00; the profile is read as of 02:00, 04:00
 // and 06:00 under both; then they are merged, unmerged and merged again. Every answer read at any
 // step — profile(asOf:) and explain(at:) — must be the same when read again at the end.
-describe('time travel that holds (scripted)', () => {
+describe.each(WRITE_PATHS)('time travel that holds (scripted) ($path)', ({ config }) => {
   let t: TestApp;
   let key: string;
   const lang = traitSpec({ type: 'category', values: ['en', 'th', 'vi'] });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(config);
     await insertTraitDefinitions(t.db.url, t.db.schema, [lang]);
     key = await createKey(t, 'traits:write', 'profile:read');
   });

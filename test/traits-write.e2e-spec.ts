@@ -7,6 +7,7 @@ import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { WRITE_PATHS } from './utils/write-paths';
 
 const WRITE = `mutation W($input: WriteTraitsInput!) {
   writeTraits(input: $input) { runId accepted revisions unchanged rejected { index reason } }
@@ -18,7 +19,7 @@ const PROFILE = `query P($id: IdentityInput!, $asOf: DateTime, $name: String!) {
   }
 }`;
 
-describe('trait write path', () => {
+describe.each(WRITE_PATHS)('trait write path ($path)', ({ config }) => {
   let t: TestApp;
   let key: string;
   const level = traitSpec({ type: 'number' });
@@ -28,7 +29,7 @@ describe('trait write path', () => {
   const nick = traitSpec({ type: 'string' });
 
   beforeAll(async () => {
-    t = await startTestApp();
+    t = await startTestApp(config);
     await insertTraitDefinitions(t.db.url, t.db.schema, [level, country, seen, vip, nick]);
     key = await createKey(t, 'traits:write', 'profile:read');
   });

@@ -9,7 +9,8 @@ import {
 import { childArgs, runAsChild, settleHeap } from '../lib/child';
 import { mulberry32 } from '../lib/prng';
 import { batches, observation } from './dataset';
-import { elapsedSeconds, IdentityLoadArgs, latencyOf, LoadReport } from './phases';
+import { elapsedSeconds, IdentityLoadArgs, LoadReport } from './phases';
+import { latencyOf } from '../lib/latency';
 
 // The identity table's shape, without anything identity resolution adds.
 const CREATE = `

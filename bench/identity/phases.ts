@@ -1,4 +1,5 @@
 import { countRows, withClient } from '../lib/bench-db';
+import type { Latency } from '../lib/latency';
 
 // What both children are told: where, how many observations, in which batches, and the latency probe.
 export interface IdentityLoadArgs {
@@ -6,13 +7,6 @@ export interface IdentityLoadArgs {
   observations: number;
   batchSize: number;
   probe: number;
-}
-
-export interface Latency {
-  samples: number;
-  p50Ms: number;
-  p99Ms: number;
-  p999Ms: number;
 }
 
 export interface LoadReport {
@@ -25,13 +19,6 @@ export interface LoadReport {
 
 export function elapsedSeconds(start: bigint): number {
   return Number(process.hrtime.bigint() - start) / 1e9;
-}
-
-export function latencyOf(samplesNs: number[]): Latency {
-  const sorted = [...samplesNs].sort((a, b) => a - b);
-  const at = (q: number) =>
-    sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] / 1e6;
-  return { samples: sorted.length, p50Ms: at(0.5), p99Ms: at(0.99), p999Ms: at(0.999) };
 }
 
 export function countAll(

@@ -10,7 +10,8 @@ import {
 import { childArgs, runAsChild, settleHeap } from '../lib/child';
 import { BenchIdentityModule } from './bench-identity.module';
 import { batches, observation } from './dataset';
-import { countAll, elapsedSeconds, IdentityLoadArgs, latencyOf, LoadReport } from './phases';
+import { countAll, elapsedSeconds, IdentityLoadArgs, LoadReport } from './phases';
+import { latencyOf } from '../lib/latency';
 
 // Measured process: OUR resolution path. The load goes through observeMany batch after batch; the
 // latency probe then resolves the following observations one call at a time (observe).

@@ -13,12 +13,13 @@ import { TraitsModule } from '../../src/traits/traits.module';
 // Definitions are inserted by the bench, so no folder is applied at start.
 @Module({})
 export class BenchWriteModule {
-  static forRoot(url: string, schema: string): DynamicModule {
+  static forRoot(url: string, schema: string, env: Record<string, string> = {}): DynamicModule {
     const config = toAppConfig(
       validateEnv({
         DATABASE_URL: url,
         DATABASE_SCHEMA: schema,
         TRAIT_DEFINITIONS_DIR: `/nonexistent-${schema}`,
+        ...env,
       }),
     );
     return {

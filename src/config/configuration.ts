@@ -22,6 +22,9 @@ export interface AppConfig {
   ledgerRetentionSeconds: number;
   // Per-key default (RATE_LIMIT); undefined: DEFAULT_RATE_LIMIT; null: off.
   rateLimit?: RateLimit | null;
+  // Trait writes of at most this many valid rows take the small-write path (0: never; default
+  // SMALL_WRITE_MAX_ROWS).
+  smallWriteMaxRows?: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -49,5 +52,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       .filter(Boolean),
     ledgerRetentionSeconds: durationSeconds(env.LEDGER_RETENTION) ?? 365 * 86_400,
     rateLimit: env.RATE_LIMIT === 'off' ? null : parseRateLimit(env.RATE_LIMIT),
+    smallWriteMaxRows: env.TRAIT_WRITE_SMALL_ROWS,
   };
 }

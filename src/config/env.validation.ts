@@ -133,6 +133,12 @@ export class EnvironmentVariables {
   @IsOptional()
   @Validate(IsRateLimit)
   RATE_LIMIT: string = '10000/1s'; // DEFAULT_RATE_LIMIT
+  // Trait writes of at most this many valid rows skip the bulk path's temporary tables (docs/trait-store.md).
+  @IsOptional()
+  @IsInt({ message: 'must be an integer from 0 to 1000' })
+  @Min(0, { message: 'must be an integer from 0 to 1000' })
+  @Max(1000, { message: 'must be an integer from 0 to 1000' })
+  TRAIT_WRITE_SMALL_ROWS: number = 64; // SMALL_WRITE_MAX_ROWS
 
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()

@@ -1,15 +1,27 @@
 import { ERASED_REASON, hashIdentity } from '../erasure/suppression';
 import { normalizeIdentity } from '../identity/identity-normalizer';
 import type { TraitDef } from '../trait-definitions/trait-def';
-import { copyLine } from './copy-text';
 import { checkTraitValue } from './trait-value.validator';
 import type { RejectedRow, TraitWriteRow } from './trait-write.types';
 
 // Observations more than this far in the future are clock errors, not facts.
 const MAX_FUTURE_MS = 60 * 60 * 1000;
 
+// A valid row in STAGE_COLUMNS order (trait-write.sql.ts): index in the batch, identity type and
+// value, trait id and definition version, value and sourceRef as JSON text, observedAt ISO-8601.
+export type StagedRow = [
+  number,
+  string,
+  string,
+  number,
+  number,
+  string | null,
+  string,
+  string | null,
+];
+
 export interface StagedRows {
-  lines: string[];
+  staged: StagedRow[];
   rejected: RejectedRow[];
 }
 
@@ -23,7 +35,7 @@ function observedAtOf(row: TraitWriteRow, now: Date): Date | string {
   return date;
 }
 
-// Validates each row against its definition and encodes the valid ones as COPY lines;
+// Validates each row against its definition and stages the valid ones;
 // rejected rows are reported by their index in the batch.
 export function stageRows(
   rows: TraitWriteRow[],
@@ -32,7 +44,7 @@ export function stageRows(
   now: Date,
   suppressed: ReadonlySet<string> = new Set(),
 ): StagedRows {
-  const lines: string[] = [];
+  const staged: StagedRow[] = [];
   const rejected: RejectedRow[] = [];
   rows.forEach((row, index) => {
     const def = defs.get(row?.trait);
@@ -53,18 +65,16 @@ export function stageRows(
     if (!checked.ok) return rejected.push({ index, reason: checked.reason });
     const observedAt = observedAtOf(row, now);
     if (typeof observedAt === 'string') return rejected.push({ index, reason: observedAt });
-    lines.push(
-      copyLine([
-        index,
-        identity.type,
-        identity.value,
-        def.id,
-        def.version,
-        checked.value === null ? null : JSON.stringify(checked.value),
-        observedAt.toISOString(),
-        row.sourceRef === undefined ? null : JSON.stringify(row.sourceRef),
-      ]),
-    );
+    staged.push([
+      index,
+      identity.type,
+      identity.value,
+      def.id,
+      def.version,
+      checked.value === null ? null : JSON.stringify(checked.value),
+      observedAt.toISOString(),
+      row.sourceRef === undefined ? null : JSON.stringify(row.sourceRef),
+    ]);
   });
-  return { lines, rejected };
+  return { staged, rejected };
 }

@@ -1,7 +1,9 @@
 import { FEED_SYSTEM_COLUMNS, FEED_SYSTEM_VALUES } from '../feed/feed.sql';
 
 // Set-based SQL of the trait write path (TraitWriter). Every statement runs inside the batch's
-// transaction; the tb_* tables are temporary and dropped at commit.
+// transaction; the tb_* tables are temporary and dropped at commit. The small-write path
+// (trait-write-small.sql.ts) runs the same bodies with each tb_* name bound to a WITH query over
+// parameters instead, so the two paths share every rule below.
 
 // Every revision is also a change on the feed (docs/change-feed.md), in the same transaction:
 // $1 source_kind, $2 source_ref, $3 run_id as in the statements below.
@@ -12,11 +14,10 @@ const INSERT_FEED = `INSERT INTO change_feed (profile_id, revision, kind, name, 
                            ${FEED_SYSTEM_COLUMNS})
   SELECT f.profile_id, f.revision, f.kind, f.name, f.before, f.after, f.provenance, ${FEED_SYSTEM_VALUES}`;
 
-export const CREATE_STAGE = `
-CREATE TEMP TABLE tb_stage (
-  idx int, id_type text, id_value text, trait_id int, def_version int, value jsonb, observed_at timestamptz,
-  source_ref jsonb
-) ON COMMIT DROP`;
+export const STAGE_COLUMNS = `idx int, id_type text, id_value text, trait_id int, def_version int,
+  value jsonb, observed_at timestamptz, source_ref jsonb`;
+
+export const CREATE_STAGE = `CREATE TEMP TABLE tb_stage (${STAGE_COLUMNS}) ON COMMIT DROP`;
 
 export const COPY_STAGE = 'COPY tb_stage FROM STDIN';
 
@@ -49,8 +50,7 @@ INSERT INTO profile (id) SELECT profile_id FROM ins`;
 // probe of the value it would be compared with anyway (LATERAL: a probe, never a hash of the
 // table). Read without the lock, the skip is ordered before any concurrent change of that value,
 // which is a valid order.
-export const CREATE_OBSERVATIONS = `
-CREATE TEMP TABLE tb_obs ON COMMIT DROP AS
+export const OBSERVATIONS = `
 SELECT o.* FROM (
   SELECT DISTINCT ON (i.profile_id, s.trait_id, s.observed_at)
     i.profile_id, s.trait_id, s.def_version, s.value, s.observed_at, s.id_type, s.id_value, s.idx,
@@ -66,30 +66,35 @@ LEFT JOIN LATERAL (
   LIMIT 1
 ) unchanged ON true
 WHERE unchanged.same IS NULL`;
+export const CREATE_OBSERVATIONS = `CREATE TEMP TABLE tb_obs ON COMMIT DROP AS ${OBSERVATIONS}`;
 
 // Locks the batch's profiles in id order, so concurrent batches serialise per profile and never
 // deadlock, and remembers the revision each changed profile will get.
-export const LOCK_PROFILES = `
-CREATE TEMP TABLE tb_prof ON COMMIT DROP AS
+export const PROFILES_LOCKED = `
 SELECT id, revision + 1 AS next_revision FROM profile
 WHERE id IN (SELECT DISTINCT profile_id FROM tb_obs)
 ORDER BY id FOR UPDATE`;
+export const LOCK_PROFILES = `CREATE TEMP TABLE tb_prof ON COMMIT DROP AS ${PROFILES_LOCKED}`;
+
+// After the profiles are locked: an identity a merge or an unmerge moved since tb_obs was read.
+export const IDENTITY_MOVED_WHILE_LOCKING = `
+SELECT 1 FROM tb_obs o JOIN identity i ON i.type = o.id_type AND i.value = o.id_value
+WHERE i.profile_id <> o.profile_id LIMIT 1`;
 
 export const CREATE_TOUCHED = 'CREATE TEMP TABLE tb_touched (profile_id uuid) ON COMMIT DROP';
 
 // fresh: newer than the latest observation of the current value (or no current value).
-export const CLASSIFY = `
-CREATE TEMP TABLE tb_cls ON COMMIT DROP AS
+export const CLASSIFIED = `
 SELECT o.*, tv.value AS cur_value, tv.revision_id AS cur_rev, tv.valid_from AS cur_from,
        tv.profile_id IS NOT NULL AS has_cur,
        (tv.profile_id IS NULL OR o.observed_at > tv.last_observed_at) AS fresh
 FROM tb_obs o
 LEFT JOIN trait_value tv ON tv.profile_id = o.profile_id AND tv.trait_id = o.trait_id`;
+export const CLASSIFY = `CREATE TEMP TABLE tb_cls ON COMMIT DROP AS ${CLASSIFIED}`;
 
 // Fresh observations that change the value: compared with the current value for the first one,
 // with the previous observation of the batch for the rest.
-export const CREATE_CHANGES = `
-CREATE TEMP TABLE tb_chg ON COMMIT DROP AS
+export const CHANGES = `
 SELECT * FROM (
   SELECT c.*, lag(c.value) OVER w AS prev_value, row_number() OVER w AS rn
   FROM tb_cls c WHERE c.fresh
@@ -97,10 +102,13 @@ SELECT * FROM (
 ) x
 WHERE CASE WHEN rn = 1 THEN (CASE WHEN has_cur THEN value IS DISTINCT FROM cur_value ELSE value IS NOT NULL END)
            ELSE value IS DISTINCT FROM prev_value END`;
+export const CREATE_CHANGES = `CREATE TEMP TABLE tb_chg ON COMMIT DROP AS ${CHANGES}`;
 
-// $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id
-export const WRITE_FRESH = `
-WITH ins AS (
+// The revisions of the fresh changes (ins), the revisions they close, their feed rows, and the
+// latest fresh observation per trait (last_obs), as WITH queries; UPSERT_CURRENT then moves the
+// current values. $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id
+export const FRESH_WRITES = `
+ins AS (
   INSERT INTO trait_revision (profile_id, trait_id, value, valid_from, valid_to, definition_version,
                               source_kind, source_ref, run_id, identity_type, identity_value, profile_revision)
   SELECT c.profile_id, c.trait_id, c.value, c.observed_at,
@@ -115,7 +123,6 @@ closed AS (
         FROM tb_chg WHERE has_cur GROUP BY profile_id, trait_id) f
   WHERE r.profile_id = f.profile_id AND r.id = f.cur_rev
 ),
-touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins),
 fed AS (
   ${INSERT_FEED}
   FROM (
@@ -129,13 +136,20 @@ fed AS (
 ),
 last_obs AS (
   SELECT profile_id, trait_id, max(observed_at) AS last_at FROM tb_cls WHERE fresh GROUP BY profile_id, trait_id
-)
+)`;
+
+export const UPSERT_CURRENT = `
 INSERT INTO trait_value (profile_id, trait_id, value, valid_from, last_observed_at, revision_id)
 SELECT l.profile_id, l.trait_id, i.value, i.valid_from, l.last_at, i.id
 FROM last_obs l JOIN ins i ON i.profile_id = l.profile_id AND i.trait_id = l.trait_id AND i.valid_to IS NULL
 ON CONFLICT (profile_id, trait_id) DO UPDATE
 SET value = EXCLUDED.value, valid_from = EXCLUDED.valid_from,
     last_observed_at = EXCLUDED.last_observed_at, revision_id = EXCLUDED.revision_id`;
+
+// The profiles a statement's inserted revisions (ins) touched, to be bumped once at the end.
+const NOTE_TOUCHED = 'touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins)';
+
+export const WRITE_FRESH = `WITH ${FRESH_WRITES},\n${NOTE_TOUCHED}\n${UPSERT_CURRENT}`;
 
 // A newer observation of an unchanged value only moves last_observed_at (freshness), no revision.
 export const CONFIRM_UNCHANGED = `
@@ -149,25 +163,24 @@ WHERE tv.profile_id = l.profile_id AND tv.trait_id = l.trait_id AND l.last_at > 
 // revision in force then is the current one (zero-length revisions aside, which WRITE_LATE_PASS
 // skips too), so its pass would find 'same'. Leaving it out spares a timeline lookup per row,
 // which is what an identical re-load is made of.
-export const CREATE_LATE = `
-CREATE TEMP TABLE tb_late ON COMMIT DROP AS
+export const LATE = `
 SELECT * FROM tb_cls
 WHERE NOT fresh AND NOT (has_cur AND observed_at >= cur_from AND value IS NOT DISTINCT FROM cur_value)`;
+export const CREATE_LATE = `CREATE TEMP TABLE tb_late ON COMMIT DROP AS ${LATE}`;
+
+// A pass takes the earliest remaining late observation of each (profile, trait): tb_obs holds one
+// per instant, so that picks exactly one row per key.
+export const firstLate = (columns: string) => `
+SELECT DISTINCT ON (profile_id, trait_id) ${columns} FROM tb_late ORDER BY profile_id, trait_id, observed_at`;
 
 // Late observations go into the timeline, one per (profile, trait) per pass:
 // - same value as the revision in force then: nothing to do;
 // - a different value already observed at that very instant: rejected as a conflict;
 // - inside the current value's confirmed interval: kept as a zero-length revision (history only);
 // - before the current value: inserted between its neighbours, the predecessor closed at it.
-// $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id
-export const WRITE_LATE_PASS = `
-WITH pick AS (
-  DELETE FROM tb_late l
-  USING (SELECT DISTINCT ON (profile_id, trait_id) ctid AS c FROM tb_late
-         ORDER BY profile_id, trait_id, observed_at) x
-  WHERE l.ctid = x.c
-  RETURNING l.*
-),
+// As WITH queries over the pass's observations (pick); the decisions are dec, the inserted
+// revisions ins. $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id
+export const LATE_PASS = `
 ctx AS (
   SELECT p.*, pred.id AS pred_id, pred.value AS pred_value, pred.valid_from AS pred_from, succ.valid_from AS succ_from
   FROM pick p
@@ -206,7 +219,6 @@ closed AS (
   FROM dec d
   WHERE d.action = 'insert' AND d.pred_id IS NOT NULL AND r.profile_id = d.profile_id AND r.id = d.pred_id
 ),
-touched AS (INSERT INTO tb_touched SELECT DISTINCT profile_id FROM ins),
 fed AS (
   ${INSERT_FEED}
   FROM (
@@ -216,7 +228,14 @@ fed AS (
     WHERE d.action IN ('insert', 'contradicted')
     ORDER BY d.profile_id, d.trait_id
   ) f
-)
+)`;
+
+export const WRITE_LATE_PASS = `
+WITH pick AS (
+  DELETE FROM tb_late l USING (${firstLate('ctid AS c')}) x WHERE l.ctid = x.c RETURNING l.*
+),
+${LATE_PASS},
+${NOTE_TOUCHED}
 SELECT idx, action FROM dec`;
 
 export const BUMP_PROFILES = `
