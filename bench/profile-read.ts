@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { ensureBenchDatabase } from './lib/bench-db';
 import { runChild } from './lib/child';
 import { printFigure } from './lib/figure';
+import { cpuMs } from './lib/proc-status';
 import { sandwiches } from './lib/sandwich';
 import { benchScale, scaled } from './lib/scale';
 import {
@@ -21,7 +22,7 @@ import type { FanoutArgs, FanoutReport } from './profile-read/fanout.child';
 import type { LoadArgs, LoadReport } from './profile-read/load.child';
 import type { Op, OpsArgs, OpsReport } from './profile-read/ops.child';
 import { bearer, graphqlBody, ReadTarget, restPath } from './profile-read/requests';
-import { Baselines, Measured, profileReadResult, Settings } from './profile-read/result';
+import { Baselines, Load, Measured, profileReadResult, Settings } from './profile-read/result';
 
 // bench/profile-read (issue #10): REST and GraphQL reads of a 10-trait profile at 50 connections,
 // cache hit and miss; write → 1,000-subscriber fan-out; one-row writeTraits latency; against a bare
@@ -111,18 +112,24 @@ async function main(): Promise<void> {
     const wsServer = await start(startWsFanout(pushBytes));
     await warm(schema);
 
-    const load = (target: ReadTarget, rate?: number) =>
-      runChild<LoadArgs, LoadReport>('bench/profile-read/load.child.ts', {
+    // The service's CPU time is read around the run: its cost per request, however much of
+    // CPU0 others took meanwhile.
+    const load = async (svc: Service, target: ReadTarget, rate?: number): Promise<Load> => {
+      const cpu0 = cpuMs(svc.pid);
+      const r = await runChild<LoadArgs, LoadReport>('bench/profile-read/load.child.ts', {
         target,
         connections: s.connections,
         warmupSeconds: s.warmupSeconds,
         seconds: s.seconds,
         rate,
-      }).then((r) => {
-        if (r.non2xx > 0 || r.errors > 0)
-          throw new Error(`${target.kind} ${target.url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
-        return r;
       });
+      const cpu1 = cpuMs(svc.pid);
+      if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(`${target.kind} ${target.url}: ${r.non2xx} non-2xx, ${r.errors} errors`);
+      const cpuMsPerReq =
+        cpu0 === undefined || cpu1 === undefined ? null : (cpu1 - cpu0) / (r.warmupOk + r.ok);
+      return { ...r, cpuMsPerReq };
+    };
     const ops = (op: Op, concurrency: number) =>
       runChild<OpsArgs, OpsReport>('bench/profile-read/ops.child.ts', {
         op,
@@ -136,8 +143,8 @@ async function main(): Promise<void> {
     const runs = await sandwiches<Baselines, Measured>({
       baseline: async () => {
         const b: Baselines = {
-          bare: await load(rest(bare.url)),
-          empty: await load(rest(empty.url)),
+          bare: await load(bare, rest(bare.url)),
+          empty: await load(empty, rest(empty.url)),
           redis: await ops(redisOp, s.connections),
           pg: await ops(pgOp, s.connections),
           bareProbe: await ops({ kind: 'http', target: rest(bare.url) }, 1),
@@ -165,12 +172,12 @@ async function main(): Promise<void> {
         pg: b.pg.opsPerSec,
       }),
       measure: async () => {
-        const graphql = await load(gql(api.url));
+        const graphql = await load(api, gql(api.url));
         const m: Measured = {
-          restHit: await load(rest(api.url)),
-          restMiss: await load(rest(apiMiss.url, 1, s.profiles - 1)),
+          restHit: await load(api, rest(api.url)),
+          restMiss: await load(apiMiss, rest(apiMiss.url, 1, s.profiles - 1)),
           graphql,
-          graphqlHalf: await load(gql(api.url), graphql.reqPerSec / 2),
+          graphqlHalf: await load(api, gql(api.url), graphql.reqPerSec / 2),
           restProbe: await ops({ kind: 'http', target: rest(api.url) }, 1),
           writeProbe: await ops(
             {

@@ -12,6 +12,8 @@ export interface LoadArgs {
 }
 
 export interface LoadReport {
+  // 2xx answers of the warm-up (for CPU per request, read around warm-up and window together).
+  warmupOk: number;
   ok: number;
   non2xx: number;
   errors: number;
@@ -45,9 +47,10 @@ function run(args: LoadArgs, seconds: number): Promise<autocannon.Result> {
 // measured window. Only 2xx answers count.
 runAsChild<LoadReport>(async () => {
   const args = childArgs<LoadArgs>();
-  if (args.warmupSeconds > 0) await run(args, args.warmupSeconds);
+  const warmupOk = args.warmupSeconds > 0 ? (await run(args, args.warmupSeconds))['2xx'] : 0;
   const r = await run(args, args.seconds);
   return {
+    warmupOk,
     ok: r['2xx'],
     non2xx: r.non2xx,
     errors: r.errors + r.timeouts,

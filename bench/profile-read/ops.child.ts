@@ -4,6 +4,7 @@ import { Agent, request } from 'node:http';
 import { Pool } from 'pg';
 import { BENCH_DATABASE_URL } from '../lib/bench-db';
 import { childArgs, runAsChild, settleHeap } from '../lib/child';
+import { runQueueWaitMs } from '../lib/proc-status';
 import { percentile } from '../lib/stats';
 import { ReadTarget, readRequest, writeBody } from './requests';
 
@@ -33,6 +34,8 @@ export interface OpsReport {
   p99Ms: number;
   p999Ms: number;
   maxMs: number;
+  // Share of the timed window this process spent waiting for a CPU (null where /proc is absent).
+  runQueueShare: number | null;
 }
 
 // md5('p' || n)::uuid, as the dataset's profile ids.
@@ -153,6 +156,7 @@ runAsChild<OpsReport>(async () => {
     for (let i = 0; i < args.warmup; i++) await call(next++);
     settleHeap();
     const latencies: number[] = [];
+    const wait0 = runQueueWaitMs();
     const t0 = process.hrtime.bigint();
     const deadline =
       args.seconds === undefined ? undefined : t0 + BigInt(Math.round(args.seconds * 1e9));
@@ -172,6 +176,7 @@ runAsChild<OpsReport>(async () => {
     };
     await Promise.all(Array.from({ length: args.concurrency }, caller));
     const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+    const wait1 = runQueueWaitMs();
     return {
       ops: latencies.length,
       seconds,
@@ -180,6 +185,8 @@ runAsChild<OpsReport>(async () => {
       p99Ms: percentile(latencies, 0.99),
       p999Ms: percentile(latencies, 0.999),
       maxMs: latencies.reduce((a, b) => Math.max(a, b), 0),
+      runQueueShare:
+        wait0 === undefined || wait1 === undefined ? null : (wait1 - wait0) / 1000 / seconds,
     };
   } finally {
     await close();

@@ -20,8 +20,8 @@ export interface Settings {
 }
 
 export interface Baselines {
-  bare: LoadReport;
-  empty: LoadReport;
+  bare: Load;
+  empty: Load;
   redis: OpsReport;
   pg: OpsReport;
   bareProbe: OpsReport;
@@ -30,16 +30,19 @@ export interface Baselines {
 }
 
 export interface Measured {
-  restHit: LoadReport;
-  restMiss: LoadReport;
-  graphql: LoadReport;
-  graphqlHalf: LoadReport;
+  restHit: Load;
+  restMiss: Load;
+  graphql: Load;
+  graphqlHalf: Load;
   restProbe: OpsReport;
   writeProbe: OpsReport;
   fanout: FanoutReport;
 }
 
 type Run = Sandwich<Baselines, Measured>;
+
+// A load run with the service's CPU time per request (null where /proc is absent).
+export type Load = LoadReport & { cpuMsPerReq: number | null };
 
 // Targets of issue #10.
 const REST_HIT_TO_BARE = 0.35;
@@ -103,6 +106,10 @@ export function profileReadResult(
     const worst = Math.max(...baselineRuns.map((b) => pick(b)[1] / pick(b)[0]));
     return worst > SUSPECT_TAIL ? [`${name}: p99 up to ${round(worst, 1)}× its p50`] : [];
   });
+  // What the probe processes waited for a CPU: the usual cause of such a tail here.
+  const waits = baselineRuns
+    .flatMap((b) => [b.bareProbe.runQueueShare, b.redisProbe.runQueueShare])
+    .filter((w): w is number => w !== null);
   const flagged = runs.filter((r) => r.flagged).length;
   const smoke = s.scale < 0.5;
 
@@ -271,12 +278,11 @@ export function profileReadResult(
         'ms',
         baselineRuns.map((b) => p50(b.wsFanout.lastMs)),
       ),
-      measure(
-        'peak RSS of the API service (cache on)',
-        'MB',
-        apiPeakKb === null ? [] : [apiPeakKb / 1024],
-      ),
-    ].filter((m) => Number.isFinite(m.median)),
+      ...cpuMeasures(runs, baselineRuns),
+      ...(apiPeakKb === null
+        ? []
+        : [measure('peak RSS of the API service (cache on)', 'MB', [apiPeakKb / 1024])]),
+    ],
     notes: [
       ...(smoke
         ? [
@@ -288,7 +294,10 @@ export function profileReadResult(
         : `${flagged} of ${runs.length} sandwiches had throughput baselines more than 15% apart: read those ratios with care.`,
       suspect.length === 0
         ? `No latency baseline had a p99 over ${SUSPECT_TAIL}× its p50.`
-        : `Latency baselines with a suspect tail (p99 > ${SUSPECT_TAIL}× p50): ${suspect.join('; ')}.`,
+        : `Latency baselines with a suspect tail (p99 > ${SUSPECT_TAIL}× p50): ${suspect.join('; ')}.` +
+          (waits.length > 0
+            ? ` The unloaded probe processes waited for a CPU ${round(Math.min(...waits) * 100, 1)}–${round(Math.max(...waits) * 100, 1)}% of their timed windows (run-queue wait, /proc/<pid>/schedstat): the machine was busy; re-run these on a quiet one before publishing.`
+            : ''),
     ],
     details: {
       title: 'Per sandwich',
@@ -304,8 +313,50 @@ export function profileReadResult(
         'GraphQL req/s': Math.round(r.measured.graphql.reqPerSec),
         'unloaded p99 REST / bare / Redis ms': `${r.measured.restProbe.p99Ms.toFixed(3)} / ${r.before.bareProbe.p99Ms.toFixed(3)} / ${r.before.redisProbe.p99Ms.toFixed(3)}`,
         'fan-out p99 ms ours / ws': `${fanP99(r.measured).toFixed(1)} / ${wsP99(r.before).toFixed(1)}`,
+        'probe CPU wait % (bare / Redis)': `${round((r.before.bareProbe.runQueueShare ?? NaN) * 100, 1)} / ${round((r.before.redisProbe.runQueueShare ?? NaN) * 100, 1)}`,
         'writeTraits p50/p99 ms': `${r.measured.writeProbe.p50Ms.toFixed(2)} / ${r.measured.writeProbe.p99Ms.toFixed(2)}`,
       })),
     },
   };
+}
+
+// The service's CPU time per request (µs), read from /proc around each load run: what a request
+// costs whatever share of CPU0 the service got, as a ratio to the bare server's cost.
+function cpuMeasures(runs: Run[], baselineRuns: Baselines[]): Measure[] {
+  const us = (l: Load) => (l.cpuMsPerReq ?? NaN) * 1000;
+  if (!baselineRuns.every((b) => Number.isFinite(us(b.bare)))) return [];
+  const bareUs = (r: Run) => (us(r.before.bare) + us(r.after.bare)) / 2;
+  const ours = (name: string, pick: (m: Measured) => Load): Measure =>
+    measure(
+      `service CPU per request: ${name}`,
+      'µs',
+      runs.map((r) => us(pick(r.measured))),
+      {
+        ratio: ratioTo(
+          'bare node:http CPU per request',
+          runs.map((r) => us(pick(r.measured)) / bareUs(r)),
+        ),
+      },
+    );
+  return [
+    measure(
+      'service CPU per request: bare node:http (baseline)',
+      'µs',
+      baselineRuns.map((b) => us(b.bare)),
+    ),
+    measure(
+      'service CPU per request: empty handler (baseline)',
+      'µs',
+      baselineRuns.map((b) => us(b.empty)),
+      {
+        ratio: ratioTo(
+          'bare node:http CPU per request',
+          baselineRuns.map((b) => us(b.empty) / us(b.bare)),
+        ),
+      },
+    ),
+    ours('REST read, cache hit', (m) => m.restHit),
+    ours('REST read, cache miss', (m) => m.restMiss),
+    ours('GraphQL read, cache hit', (m) => m.graphql),
+  ];
 }
