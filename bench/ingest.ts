@@ -5,13 +5,6 @@ import type { CopyArgs, CopyReport } from './ingest/copy.child';
 import { benchDefinitionsDir } from './ingest/dataset';
 import type { LoadArgs, LoadReport } from './ingest/load.child';
 import {
-  BENCH_WRITE_KEY,
-  Service,
-  SERVICE_CPU,
-  startEmptyHandler,
-  startTraitbase,
-} from './ingest/services';
-import {
   BENCH_DATABASE_URL,
   createSchema,
   dropSchema,
@@ -22,6 +15,14 @@ import { runChild } from './lib/child';
 import { FigureResult, measure, printFigure, ratioTo } from './lib/figure';
 import { Sandwich, sandwiches } from './lib/sandwich';
 import { benchScale } from './lib/scale';
+import {
+  BENCH_WRITE_KEY,
+  LOAD_CPU,
+  Service,
+  SERVICE_CPU,
+  startEmptyHandler,
+  startTraitbase,
+} from './lib/services';
 import { round, spread } from './lib/stats';
 
 // bench/ingest: accepted-and-durable events/s (2xx only after the Postgres commit) at 50
@@ -34,7 +35,6 @@ const COPY_EVENTS = 200_000;
 const BATCHED_TARGET = 10_000;
 const BATCHED_COPY_RATIO = 0.05;
 const SINGLE_EMPTY_RATIO = 0.5;
-const LOAD_CPU = '1';
 const SCHEMA_PREFIX = 'ingest';
 
 const log = (message: string) => process.stderr.write(`[ingest] ${message}\n`);

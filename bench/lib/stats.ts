@@ -25,3 +25,10 @@ export function round(value: number, digits = 3): number {
   const f = 10 ** digits;
   return Math.round(value * f) / f;
 }
+
+// The value below which a share p (0–1) of the values lie (nearest rank).
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) throw new Error('percentile: no values');
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+}

@@ -133,6 +133,7 @@ export class EnvironmentVariables {
   @IsOptional()
   @Validate(IsRateLimit)
   RATE_LIMIT: string = '10000/1s'; // DEFAULT_RATE_LIMIT
+
   // Trait writes of at most this many valid rows skip the bulk path's temporary tables (docs/trait-store.md).
   @IsOptional()
   @IsInt({ message: 'must be an integer from 0 to 1000' })

@@ -1,29 +1,25 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { BENCH_DATABASE_URL } from '../lib/bench-db';
-import { serviceHeapFlags } from '../lib/heap-flags';
-import { vmHwmKb } from '../lib/proc-status';
+import { freePort } from '../../test/utils/server-process';
+import { BENCH_DATABASE_URL } from './bench-db';
+import { serviceHeapFlags } from './heap-flags';
+import { vmHwmKb } from './proc-status';
 
+// Services under test, each in its own process pinned to SERVICE_CPU, so the load generator (on
+// the other CPU) never shares their event loop. Started like test/utils/server-process.ts starts
+// src/main.ts, plus the CPU pin and the heap limit the service ships with.
 const REPO_ROOT = join(__dirname, '../..');
 export const SERVICE_CPU = '0';
+export const LOAD_CPU = '1';
 // Start-up includes the migration check under its advisory lock, which other work may hold a while.
 const START_TIMEOUT_MS = 180_000;
 
 export interface Service {
   url: string;
   pid: number;
+  // Stops the service and returns its peak RSS (VmHWM, kB).
   stop: () => Promise<number | null>;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function waitForHttp(url: string, child: ChildProcess): Promise<void> {
@@ -45,8 +41,9 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 
-// A TypeScript entry point in its own process, pinned to the service CPU.
-async function startPinned(
+// A TypeScript entry point in its own process, pinned to the service CPU; `probe` is a path that
+// answers (below 500) once it listens.
+export async function startPinned(
   script: string,
   env: Record<string, string>,
   probe: string,
@@ -83,6 +80,7 @@ async function startPinned(
     stop: async () => {
       // taskset execs node, so the child's pid is the service's.
       const peak = vmHwmKb(child.pid) ?? null;
+      if (child.exitCode !== null || child.signalCode !== null) return peak;
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
       return peak;
@@ -92,10 +90,13 @@ async function startPinned(
 
 export const BENCH_WRITE_KEY = `bench_${randomBytes(16).toString('hex')}`;
 
+// The product as shipped (src/main.ts) on the bench database; `env` adds or overrides settings
+// (PROFILE_CACHE_SIZE, …).
 export function startTraitbase(
   schema: string,
   role: 'api' | 'worker',
   definitionsDir: string,
+  env: Record<string, string> = {},
 ): Promise<Service> {
   return startPinned(
     'src/main.ts',
@@ -108,11 +109,24 @@ export function startTraitbase(
       RATE_LIMIT: '1000000000/1s',
       TRAIT_DEFINITIONS_DIR: definitionsDir,
       LOG_LEVEL: 'warn',
+      ...env,
     },
     '/health/live',
   );
 }
 
-export function startEmptyHandler(): Promise<Service> {
-  return startPinned('bench/ingest/empty-handler.main.ts', {}, '/v1/ping');
+// The same HTTP adapter (Nest on Fastify) with handlers that do nothing; `body` is the JSON its
+// GET /v1/profiles/:identity/traits answers from memory.
+export function startEmptyHandler(body = '{}'): Promise<Service> {
+  return startPinned('bench/baselines/empty-handler.main.ts', { BENCH_BODY: body }, '/v1/ping');
+}
+
+// A bare node:http server answering every request with `body` from memory.
+export function startBareHttp(body: string): Promise<Service> {
+  return startPinned('bench/baselines/bare-http.main.ts', { BENCH_BODY: body }, '/');
+}
+
+// A raw `ws` server broadcasting a message of `bytes` to every client when one asks.
+export function startWsFanout(bytes: number): Promise<Service> {
+  return startPinned('bench/baselines/ws-fanout.main.ts', { BENCH_BYTES: String(bytes) }, '/');
 }

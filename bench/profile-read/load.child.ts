@@ -1,0 +1,63 @@
+import autocannon from 'autocannon';
+import { childArgs, runAsChild } from '../lib/child';
+import { ReadTarget, readRequest } from './requests';
+
+export interface LoadArgs {
+  target: ReadTarget;
+  connections: number;
+  warmupSeconds: number;
+  seconds: number;
+  // Offered requests/s over all connections (a rate-limited run); unset: as fast as it answers.
+  rate?: number;
+}
+
+export interface LoadReport {
+  // 2xx answers of the warm-up (for CPU per request, read around warm-up and window together).
+  warmupOk: number;
+  ok: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+  reqPerSec: number;
+  p50Ms: number;
+  p99Ms: number;
+  p999Ms: number;
+}
+
+function run(args: LoadArgs, seconds: number): Promise<autocannon.Result> {
+  let next = 0;
+  const first = readRequest(args.target, 0);
+  return autocannon({
+    url: args.target.url,
+    connections: args.connections,
+    duration: seconds,
+    ...(args.rate ? { overallRate: Math.max(1, Math.round(args.rate)) } : {}),
+    requests: [
+      {
+        method: first.method,
+        path: first.path,
+        headers: { 'content-type': 'application/json', authorization: args.target.authorization },
+        setupRequest: (req) => ({ ...req, ...readRequest(args.target, next++) }),
+      },
+    ],
+  });
+}
+
+// autocannon in its own process, pinned with its parent to the load CPU: a warm-up, then the
+// measured window. Only 2xx answers count.
+runAsChild<LoadReport>(async () => {
+  const args = childArgs<LoadArgs>();
+  const warmupOk = args.warmupSeconds > 0 ? (await run(args, args.warmupSeconds))['2xx'] : 0;
+  const r = await run(args, args.seconds);
+  return {
+    warmupOk,
+    ok: r['2xx'],
+    non2xx: r.non2xx,
+    errors: r.errors + r.timeouts,
+    seconds: r.duration,
+    reqPerSec: r['2xx'] / r.duration,
+    p50Ms: r.latency.p50,
+    p99Ms: r.latency.p99,
+    p999Ms: r.latency.p99_9,
+  };
+});
