@@ -84,6 +84,12 @@ export const ERASURE_COVERAGE: readonly ErasureStep[] = [
     sql: `DELETE FROM data_flow_ledger WHERE profile_id = ANY($1::uuid[])`,
   },
   {
+    // Requests of the person still waiting keep no profile id: they finish with nothing to erase.
+    table: 'erasure_request',
+    columns: ['profile_id'],
+    sql: `UPDATE erasure_request SET profile_id = NULL WHERE profile_id = ANY($1::uuid[])`,
+  },
+  {
     table: 'identity',
     columns: ['profile_id', 'value'],
     sql: `DELETE FROM identity WHERE profile_id = ANY($1::uuid[])`,

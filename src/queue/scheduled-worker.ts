@@ -5,7 +5,8 @@ export interface ScheduledWorker {
   // Names the worker in log lines ("notebook", "audience").
   name: string;
   logger: Logger;
-  // Brings the queue's job schedulers in line with the definitions (idempotent).
+  // Brings the queue in line with what is stored: job schedulers with the definitions, lost jobs
+  // queued again (idempotent).
   sync: () => Promise<unknown>;
   worker: Worker;
   everyMs: number;
