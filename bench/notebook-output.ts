@@ -15,7 +15,8 @@ import { ChildReport, runChild } from './lib/child';
 import { FigureResult, measure, printFigure, ratioTo } from './lib/figure';
 import { benchScale, scaled } from './lib/scale';
 import { round } from './lib/stats';
-import { NOTEBOOK, type RunArgs, type RunReport } from './notebook-output/run.child';
+import { NOTEBOOK } from './notebook-output/dataset';
+import type { RunArgs, RunReport } from './notebook-output/run.child';
 
 // bench/notebook-output: one notebook run whose output is 1,000,000 scores, and the same at 2×:
 // written in one run, with peak RSS of the service process at 2× within 10% of 1× (issue 11).

@@ -3,8 +3,7 @@ import { NotebookRunner } from '../../src/sources/notebook/notebook-runner.servi
 import { BENCH_DATABASE_URL, checkpoint, withClient } from '../lib/bench-db';
 import { childArgs, runAsChild } from '../lib/child';
 import { BenchNotebookModule } from './bench-notebook.module';
-
-export const NOTEBOOK = 'test/fixtures/notebooks/writes_rows.ipynb';
+import { NOTEBOOK } from './dataset';
 
 export interface RunArgs {
   schema: string;
