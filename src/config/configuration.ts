@@ -20,6 +20,8 @@ export interface AppConfig {
   // Browser origins allowed to call the API (CORS); empty: no CORS headers; ['*']: any origin.
   corsOrigins?: string[];
   ledgerRetentionSeconds: number;
+  // Largest predictions upload in bytes (PREDICTIONS_MAX_UPLOAD_BYTES); null: no limit.
+  predictionsMaxUploadBytes?: number | null;
   // Per-key default (RATE_LIMIT); undefined: DEFAULT_RATE_LIMIT; null: off.
   rateLimit?: RateLimit | null;
   // Trait writes of at most this many valid rows take the small-write path (0: never; default
@@ -51,6 +53,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
       .map((o) => o.trim())
       .filter(Boolean),
     ledgerRetentionSeconds: durationSeconds(env.LEDGER_RETENTION) ?? 365 * 86_400,
+    predictionsMaxUploadBytes: env.PREDICTIONS_MAX_UPLOAD_BYTES || null,
     rateLimit: env.RATE_LIMIT === 'off' ? null : parseRateLimit(env.RATE_LIMIT),
     smallWriteMaxRows: env.TRAIT_WRITE_SMALL_ROWS,
   };

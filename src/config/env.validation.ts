@@ -128,6 +128,12 @@ export class EnvironmentVariables {
   @Validate(IsDuration)
   LEDGER_RETENTION: string = '365d';
 
+  // Largest POST /v1/predictions body in bytes (after gunzip); 0: no limit (docs/notebooks.md).
+  @IsOptional()
+  @IsInt({ message: 'must be a whole number of bytes, 0 for no limit' })
+  @Min(0, { message: 'must be a whole number of bytes, 0 for no limit' })
+  PREDICTIONS_MAX_UPLOAD_BYTES: number = 0;
+
   // Requests each API key may make per window, unless the key has a limit of its own
   // (docs/security.md#rate-limits); off: no default limit.
   @IsOptional()

@@ -107,7 +107,18 @@ export class RunsService {
   ): Promise<RunEntity> {
     const tally = new RunTally();
     for (const result of results) tally.addWrite(result, []);
-    run.rowsRead = results.reduce((n, r) => n + r.accepted + r.rejected.length, 0);
+    tally.read = results.reduce((n, r) => n + r.accepted + r.rejected.length, 0);
+    return this.complete(run, tally, error, highWaterMark);
+  }
+
+  // finish, from the tally of a run that wrote in several batches.
+  complete(
+    run: RunEntity,
+    tally: RunTally,
+    error?: string,
+    highWaterMark?: unknown,
+  ): Promise<RunEntity> {
+    run.rowsRead = tally.read;
     run.rowsChanged = tally.changed;
     run.rowsUnchanged = tally.unchanged;
     run.rowsRejected = tally.rejected;

@@ -10,9 +10,9 @@ import { toPublicError } from '../../common/errors/error-mapping';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { LOCK_BUSY, schemaLockKey, withDataSourceLock } from '../../database/session-lock';
+import { RunTally } from '../../runs/run-tally';
 import type { RunEntity } from '../../runs/run.entity';
 import { RunsService } from '../../runs/runs.service';
-import { MAX_BATCH_ROWS } from '../../traits/trait-writer.service';
 import { missingRelationsAt } from '../warehouse/missing-relations';
 import { ExecuteResult, NotebookExecutor } from './notebook-executor';
 import { describeFailure, stripAnsi } from './notebook-failure';
@@ -22,7 +22,6 @@ import type { NotebookSource } from './notebook-source';
 import { NotebookSources } from './notebook-sources.service';
 import { injectParameters, isNotebook, NotebookJson } from './parameters-cell';
 import { readOutput } from './predictions/output-reader';
-import { PredictionSetBuilder } from './predictions/prediction-set';
 import { PredictionsService } from './predictions/predictions.service';
 
 export interface RunTrigger {
@@ -215,18 +214,12 @@ export class NotebookRunner {
   ): Promise<RunEntity> {
     const exists = await stat(prepared.outputPath).catch(() => null);
     if (!exists) throw new RunFailure('output: the notebook wrote no file at output_path');
-    const defs = await this.predictions.defsOf(source.output);
-    const builder = new PredictionSetBuilder(source.output, {
-      defs,
-      maxRows: MAX_BATCH_ROWS,
-      now: new Date(),
-    });
-    await readOutput(createReadStream(prepared.outputPath), source.output.format, builder);
-    const set = builder.finish();
-    const outcome = await this.predictions.apply({
+    const outcome = await this.predictions.record({
       notebook: source.notebook,
       contract: source.output,
-      set,
+      defs: await this.predictions.defsOf(source.output),
+      feed: (builder) =>
+        readOutput(createReadStream(prepared.outputPath), source.output.format, builder),
       runId: run.id,
       origin: 'schedule',
       traitbaseRunId: run.id,
@@ -235,10 +228,10 @@ export class NotebookRunner {
     });
     run.metadata = {
       ...run.metadata,
-      modelVersion: set.modelVersion,
+      modelVersion: outcome.modelVersion,
       rows: outcome.rows,
       skippedIdentities: outcome.skippedIdentities,
     };
-    return this.runs.finish(run, outcome.result ? [outcome.result] : []);
+    return this.runs.complete(run, outcome.tally ?? new RunTally());
   }
 }

@@ -7,6 +7,24 @@ const MAX_LINE = 1_048_576;
 // A readable stream, or any (async) iterable of chunks.
 type Chunks = AsyncIterable<Buffer | string> | Iterable<Buffer | string>;
 
+// The chunks of an input up to `maxBytes` (null: no limit); past it, a problem of the whole output
+// and the rest is drained unread.
+async function* bounded(
+  input: Chunks,
+  builder: PredictionSetBuilder,
+  maxBytes: number | null,
+): AsyncGenerator<Buffer | string> {
+  let bytes = 0;
+  for await (const chunk of input) {
+    bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.length;
+    if (builder.problems.tooLarge) continue;
+    if (maxBytes !== null && bytes > maxBytes) {
+      builder.problems.tooLarge = true;
+      builder.problems.add(null, 'body', `is larger than ${maxBytes} bytes`);
+    } else yield chunk;
+  }
+}
+
 async function readCsv(input: Chunks, builder: PredictionSetBuilder): Promise<void> {
   const decoder = new StringDecoder('utf8');
   const parser = new CsvParser(MAX_LINE);
@@ -28,6 +46,7 @@ async function readCsv(input: Chunks, builder: PredictionSetBuilder): Promise<vo
     if (broken || builder.problems.tooLarge) continue;
     try {
       take(await parser.push(typeof chunk === 'string' ? chunk : decoder.write(chunk)));
+      await builder.drain();
     } catch (err) {
       broken = true;
       builder.problems.add(builder.rowCount + 1, 'file', (err as Error).message);
@@ -63,6 +82,7 @@ async function readJsonLines(input: Chunks, builder: PredictionSetBuilder): Prom
     const lines = rest.split('\n');
     rest = lines.pop() ?? '';
     lines.forEach(line);
+    await builder.drain();
     if (rest.length > MAX_LINE) {
       broken = true;
       builder.problems.add(builder.rowCount + 1, 'row', `is longer than ${MAX_LINE} characters`);
@@ -71,11 +91,14 @@ async function readJsonLines(input: Chunks, builder: PredictionSetBuilder): Prom
   if (!broken && !builder.problems.tooLarge) line(rest + decoder.end());
 }
 
-// Streams an output (a notebook's file or an upload) into the builder, one record at a time.
+// Streams an output (a notebook's file or an upload) into the builder, one record at a time; the
+// builder's store is filled while the input is read, so a slow store slows the reading.
 export function readOutput(
   input: Chunks,
   format: 'csv' | 'jsonl',
   builder: PredictionSetBuilder,
+  maxBytes: number | null = null,
 ): Promise<void> {
-  return format === 'csv' ? readCsv(input, builder) : readJsonLines(input, builder);
+  const chunks = bounded(input, builder, maxBytes);
+  return format === 'csv' ? readCsv(chunks, builder) : readJsonLines(chunks, builder);
 }

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import type { Principal } from '../../../api-keys/scopes';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
 import { toPublicError } from '../../../common/errors/error-mapping';
+import { RunTally } from '../../../runs/run-tally';
 import { RunsService } from '../../../runs/runs.service';
-import { MAX_BATCH_ROWS } from '../../../traits/trait-writer.service';
 import { NotebookSource, OutputContract, restrictContract } from '../notebook-source';
 import { NotebookSources } from '../notebook-sources.service';
 import { PredictionSetBuilder } from './prediction-set';
@@ -46,17 +46,12 @@ export class PredictionPushes {
       traits: contract.traits.map((t) => t.name),
     });
     try {
-      const builder = new PredictionSetBuilder(contract, {
-        defs,
-        maxRows: MAX_BATCH_ROWS,
-        modelVersion: target.modelVersion,
-      });
-      await feed(builder, contract);
-      const set = builder.finish();
-      const outcome = await this.predictions.apply({
+      const outcome = await this.predictions.record({
         notebook: source.notebook,
         contract,
-        set,
+        defs,
+        feed: (builder) => feed(builder, contract),
+        modelVersion: target.modelVersion,
         runId: target.runId,
         origin: 'push',
         traitbaseRunId: run.id,
@@ -65,18 +60,18 @@ export class PredictionPushes {
       });
       run.metadata = {
         ...run.metadata,
-        modelVersion: set.modelVersion,
+        modelVersion: outcome.modelVersion,
         rows: outcome.rows,
         alreadyRecorded: outcome.duplicates,
       };
-      await this.runs.finish(run, outcome.result ? [outcome.result] : []);
+      await this.runs.complete(run, outcome.tally ?? new RunTally());
       return {
         runId: outcome.runId,
         traitbaseRunId: run.id,
         modelVersion: outcome.modelVersion,
         rows: outcome.rows,
-        revisions: outcome.result?.revisions ?? 0,
-        unchanged: outcome.result?.unchanged ?? 0,
+        revisions: outcome.tally?.changed ?? 0,
+        unchanged: outcome.tally?.unchanged ?? 0,
         skippedIdentities: outcome.skippedIdentities,
         written: outcome.written,
         alreadyRecorded: outcome.duplicates,

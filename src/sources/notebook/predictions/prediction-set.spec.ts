@@ -1,8 +1,49 @@
+import { createHash } from 'node:crypto';
 import { DomainError } from '../../../common/errors/domain-error';
 import type { TraitDef } from '../../../trait-definitions/trait-def';
 import type { OutputContract } from '../notebook-source';
 import { readOutput } from './output-reader';
 import { PredictionSet, PredictionSetBuilder } from './prediction-set';
+import type { Repeat, RowStore, StagedRow } from './prediction-stage';
+
+// The store's contract in memory (PredictionStage, its Postgres form, is covered end to end).
+class MemoryStore implements RowStore {
+  readonly rows: StagedRow[] = [];
+
+  append(rows: StagedRow[]): Promise<void> {
+    this.rows.push(...rows);
+    return Promise.resolve();
+  }
+
+  repeats(limit: number): Promise<{ count: number; first: Repeat[] }> {
+    const firsts = new Map<string, number>();
+    const all: Repeat[] = [];
+    for (const r of this.rows) {
+      const first = firsts.get(r.identity);
+      if (first === undefined) firsts.set(r.identity, r.row);
+      else all.push({ row: r.row, first });
+    }
+    return Promise.resolve({ count: all.length, first: all.slice(0, limit) });
+  }
+
+  hashes(): Promise<string[]> {
+    const sorted = [...this.rows].sort((a, b) => (a.identity < b.identity ? -1 : 1));
+    return Promise.resolve(
+      sorted[0]?.values.map((_, t) => {
+        const hash = createHash('sha256');
+        for (const r of sorted)
+          hash.update(`${r.identity}\t${JSON.stringify(r.values[t])}\t${r.scoredAt ?? ''}\n`);
+        return hash.digest('hex');
+      }) ?? [],
+    );
+  }
+}
+
+interface Read extends PredictionSet {
+  identities: string[];
+  values: unknown[][];
+  scoredAt: (string | null)[];
+}
 
 const contract: OutputContract = {
   format: 'csv',
@@ -23,22 +64,25 @@ const def = {
   retired: false,
 } as TraitDef;
 
-async function read(format: 'csv' | 'jsonl', text: string, maxRows = 100): Promise<PredictionSet> {
-  const builder = new PredictionSetBuilder(contract, { defs: [def], maxRows });
+async function read(format: 'csv' | 'jsonl', text: string): Promise<Read> {
+  const store = new MemoryStore();
+  const builder = new PredictionSetBuilder(contract, { defs: [def] }, store);
   // Tiny chunks: records and multi-byte characters cross chunk borders.
   const chunks = Array.from({ length: Math.ceil(text.length / 3) }, (_, i) =>
     Buffer.from(text.slice(i * 3, i * 3 + 3)),
   );
   await readOutput(chunks, format, builder);
-  return builder.finish();
+  const set = await builder.finish();
+  return {
+    ...set,
+    identities: store.rows.map((r) => r.identity),
+    values: [store.rows.map((r) => r.values[0])],
+    scoredAt: store.rows.map((r) => r.scoredAt),
+  };
 }
 
-async function problems(
-  format: 'csv' | 'jsonl',
-  text: string,
-  maxRows = 100,
-): Promise<Record<string, string>> {
-  const err = await read(format, text, maxRows).then(
+async function problems(format: 'csv' | 'jsonl', text: string): Promise<Record<string, string>> {
+  const err = await read(format, text).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -135,28 +179,24 @@ describe('PredictionSetBuilder', () => {
     });
   });
 
-  it('refuses more values than one write may hold', async () => {
-    const rows = Array.from({ length: 5 }, (_, i) => `u${i},1,m`).join('\n');
-    const err = await read('csv', `user_id,score,model_version\n${rows}\n`, 3).catch(
-      (e: DomainError) => e,
-    );
+  it('stores rows in batches, and refuses a body past the byte limit', async () => {
+    const rows = Array.from({ length: 12_000 }, (_, i) => `u${i},1,m`).join('\n');
+    const set = await read('csv', `user_id,score,model_version\n${rows}\n`);
+    expect(set.rows).toBe(12_000);
+    const builder = new PredictionSetBuilder(contract, { defs: [def] }, new MemoryStore());
+    await readOutput(['user_id,score,model_version\n', 'u1,1,m\n'], 'csv', builder, 30);
+    const err = await builder.finish().catch((e: DomainError) => e);
     expect((err as DomainError).code).toBe('PAYLOAD_TOO_LARGE');
+    expect((err as DomainError).details).toEqual({ body: 'is larger than 30 bytes' });
   });
 
   it('checks a model version given by the caller against the rows', async () => {
-    const builder = new PredictionSetBuilder(contract, {
-      defs: [def],
-      maxRows: 10,
-      modelVersion: 'm2',
-    });
+    const options = { defs: [def], modelVersion: 'm2' };
+    const builder = new PredictionSetBuilder(contract, options, new MemoryStore());
     builder.addTyped('u1', [0.4], undefined);
-    expect(builder.finish().modelVersion).toBe('m2');
-    const csv = new PredictionSetBuilder(contract, {
-      defs: [def],
-      maxRows: 10,
-      modelVersion: 'm2',
-    });
+    expect((await builder.finish()).modelVersion).toBe('m2');
+    const csv = new PredictionSetBuilder(contract, options, new MemoryStore());
     await readOutput(['user_id,score,model_version\nu1,1,m1\n'], 'csv', csv);
-    expect(() => csv.finish()).toThrow('model_version');
+    await expect(csv.finish()).rejects.toThrow('model_version');
   });
 });

@@ -1,21 +1,21 @@
-import { createHash } from 'node:crypto';
 import { normalizeIdentity } from '../../../identity/identity-normalizer';
 import type { TraitDef } from '../../../trait-definitions/trait-def';
 import { checkTraitValue } from '../../../traits/trait-value.validator';
 import type { OutputContract } from '../notebook-source';
 import { parseCell } from './cell-value';
-import { OutputProblems } from './output-problems';
+import { MAX_REPORTED_PROBLEMS, OutputProblems } from './output-problems';
+import type { RowStore, StagedRow } from './prediction-stage';
 
-// A validated output: one row per identity, column arrays to keep 100k rows small in memory.
+// A validated output, its rows in the builder's store: one row per identity.
 export interface PredictionSet {
   modelVersion: string;
-  identities: string[];
-  // values[t][i]: the value of contract.traits[t] for identities[i].
-  values: unknown[][];
-  scoredAt: (string | null)[];
+  rows: number;
   // Per trait: sha256 of its (identity, value, scored_at) rows in identity order.
   contentSha256: string[];
 }
+
+// Checked rows are handed to the store this many at a time.
+const STORE_ROWS = 5_000;
 
 const MAX_MODEL_VERSION = 200;
 // Like the write path: observations more than an hour ahead are clock errors.
@@ -23,20 +23,19 @@ const MAX_FUTURE_MS = 60 * 60 * 1000;
 
 export interface PredictionSetOptions {
   defs: TraitDef[];
-  maxRows: number;
   // Given by the caller (GraphQL argument, ?modelVersion=): rows must agree or omit it.
   modelVersion?: string;
   now?: Date;
 }
 
-// Checks an output against its contract row by row; finish() returns the set or throws one error
-// listing the problems. The header is exact: every contract column, no other (any order).
+// Checks an output against its contract row by row and moves the checked rows to a store (callers
+// await drain() between chunks); finish() returns the set or throws one error listing the
+// problems. The header is exact: every contract column, no other (any order). Memory stays flat
+// whatever the size: repeated identities and the content hash are found in the store.
 export class PredictionSetBuilder {
   readonly problems = new OutputProblems();
-  private readonly identities: string[] = [];
-  private readonly values: unknown[][];
-  private readonly scoredAt: (string | null)[] = [];
-  private readonly seen = new Map<string, number>();
+  private pending: StagedRow[] = [];
+  private stored = 0;
   private modelVersion: string | undefined;
   private positions: Map<string, number> | undefined;
   private rows = 0;
@@ -45,8 +44,8 @@ export class PredictionSetBuilder {
   constructor(
     private readonly contract: OutputContract,
     private readonly options: PredictionSetOptions,
+    private readonly store: RowStore,
   ) {
-    this.values = contract.traits.map(() => []);
     this.modelVersion = options.modelVersion;
     this.now = options.now ?? new Date();
   }
@@ -161,11 +160,6 @@ export class PredictionSetBuilder {
     };
     const id = normalizeIdentity(c.identity.type, identity);
     if (!id.ok) fail(c.identity.column, id.reason.replace(/^identity\.value: /, ''));
-    else {
-      const first = this.seen.get(id.value);
-      if (first !== undefined)
-        fail(c.identity.column, `repeats the identity of row ${first} (one row per identity)`);
-    }
     const values = parsed.map((p, t) => {
       if (!p.ok) return fail(c.traits[t].column, p.rule);
       const checked = checkTraitValue(this.options.defs[t], p.value);
@@ -176,19 +170,17 @@ export class PredictionSetBuilder {
     this.checkModelVersion(modelVersion, fail);
     const at = this.scoredAtOf(scoredAt, fail);
     if (!ok || !id.ok) return;
-    this.seen.set(id.value, row);
-    if (this.rows * Math.max(c.traits.length, 1) > this.options.maxRows) {
-      if (!this.problems.tooLarge)
-        this.problems.add(null, 'rows', `at most ${this.options.maxRows} values per output`);
-      this.problems.tooLarge = true;
-      return;
-    }
-    this.identities.push(id.value);
-    values.forEach((v, t) => this.values[t].push(v));
-    this.scoredAt.push(at);
+    this.pending.push({ row, identity: id.value, values, scoredAt: at });
   }
 
-  finish(): PredictionSet {
+  // Moves the checked rows to the store once enough are waiting.
+  async drain(): Promise<void> {
+    if (this.pending.length >= STORE_ROWS) await this.flush();
+  }
+
+  async finish(): Promise<PredictionSet> {
+    await this.flush();
+    if (this.stored > 1) await this.checkRepeats();
     // Whole-output rules only when the rows themselves were readable.
     if (this.problems.empty && this.rows < this.contract.minRows) {
       this.problems.add(
@@ -203,11 +195,29 @@ export class PredictionSetBuilder {
     if (!this.problems.empty) throw this.problems.toError();
     return {
       modelVersion: this.modelVersion ?? '',
-      identities: this.identities,
-      values: this.values,
-      scoredAt: this.scoredAt,
-      contentSha256: this.hashes(),
+      rows: this.stored,
+      contentSha256: await this.store.hashes(),
     };
+  }
+
+  private async flush(): Promise<void> {
+    const rows = this.pending;
+    this.pending = [];
+    await this.store.append(rows);
+    this.stored += rows.length;
+  }
+
+  // One row per identity (after normalisation): each later row naming an earlier one's identity.
+  private async checkRepeats(): Promise<void> {
+    const repeats = await this.store.repeats(MAX_REPORTED_PROBLEMS);
+    for (const r of repeats.first) {
+      this.problems.add(
+        r.row,
+        this.contract.identity.column,
+        `repeats the identity of row ${r.first} (one row per identity)`,
+      );
+    }
+    this.problems.count += repeats.count - repeats.first.length;
   }
 
   private checkModelVersion(raw: unknown, fail: (field: string, rule: string) => void): void {
@@ -230,19 +240,5 @@ export class PredictionSetBuilder {
     if (date.getTime() > this.now.getTime() + MAX_FUTURE_MS)
       fail(this.contract.scoredAtColumn, 'is more than 1h in the future');
     return date.toISOString();
-  }
-
-  private hashes(): string[] {
-    const order = this.identities
-      .map((_, i) => i)
-      .sort((a, b) => (this.identities[a] < this.identities[b] ? -1 : 1));
-    return this.values.map((column) => {
-      const hash = createHash('sha256');
-      for (const i of order)
-        hash.update(
-          `${this.identities[i]}\t${JSON.stringify(column[i])}\t${this.scoredAt[i] ?? ''}\n`,
-        );
-      return hash.digest('hex');
-    });
   }
 }

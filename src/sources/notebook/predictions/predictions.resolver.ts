@@ -18,9 +18,11 @@ export class PredictionsResolver {
     @Args() args: RecordPredictionsArgs,
     @CurrentPrincipal() principal: Principal,
   ): Promise<PredictionsResultModel> {
-    return this.pushes.push(args, principal, (builder) => {
-      for (const row of args.rows) builder.addTyped(row.identity, [row.value], row.scoredAt);
-      return Promise.resolve();
+    return this.pushes.push(args, principal, async (builder) => {
+      for (const row of args.rows) {
+        builder.addTyped(row.identity, [row.value], row.scoredAt);
+        await builder.drain();
+      }
     });
   }
 }

@@ -2,19 +2,26 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
-import { LOCK_BUSY, schemaLockKey, withDataSourceLock } from '../../../database/session-lock';
+import { LOCK_BUSY, schemaLockKey, withSessionLock } from '../../../database/session-lock';
+import { RunTally } from '../../../runs/run-tally';
+import { RunsService } from '../../../runs/runs.service';
 import type { TraitDef } from '../../../trait-definitions/trait-def';
 import { TraitRegistry } from '../../../trait-definitions/trait-registry.service';
-import type { TraitWriteRow, WriteResult } from '../../../traits/trait-write.types';
-import { TraitWriter } from '../../../traits/trait-writer.service';
+import type { TraitWriteRow } from '../../../traits/trait-write.types';
+import { MAX_BATCH_ROWS, TraitWriter } from '../../../traits/trait-writer.service';
 import type { OutputContract } from '../notebook-source';
 import { OutputProblems } from './output-problems';
-import type { PredictionSet } from './prediction-set';
+import { PredictionSet, PredictionSetBuilder } from './prediction-set';
+import { PredictionStage } from './prediction-stage';
 
 export interface PredictionWrite {
   notebook: string;
   contract: OutputContract;
-  set: PredictionSet;
+  defs: TraitDef[];
+  // Feeds the output's rows into the builder (a file, a streamed upload, GraphQL rows).
+  feed: (builder: PredictionSetBuilder) => Promise<void>;
+  // Given by the caller (GraphQL argument, ?modelVersion=): rows must agree or omit it.
+  modelVersion?: string;
   // The run id in provenance: the notebook run's id, or the caller's for a push.
   runId: string;
   origin: 'schedule' | 'push';
@@ -31,19 +38,21 @@ export interface PredictionOutcome {
   written: string[];
   duplicates: string[];
   skippedIdentities: number;
-  result: WriteResult | null;
+  // What the writes did (null: nothing to write, every trait already recorded).
+  tally: RunTally | null;
 }
 
 const RECORDED = `
 SELECT trait, content_sha256 FROM prediction_batch WHERE model_version = $1 AND run_id = $2 AND trait = ANY($3)`;
 const PREVIOUS_ROWS = `SELECT rows FROM prediction_batch WHERE notebook = $1 ORDER BY created_at DESC LIMIT 1`;
-const KNOWN_IDENTITIES = `SELECT value FROM identity WHERE type = $1 AND value = ANY($2::text[])`;
 const RECORD = `
 INSERT INTO prediction_batch (trait, model_version, run_id, notebook, origin, rows, content_sha256, traitbase_run_id)
 SELECT t.trait, $2, $3, $4, $5, $6, t.sha, $7 FROM unnest($1::text[], $8::text[]) AS t(trait, sha)`;
 
-// Writes a validated output through the one write path, all rows in one transaction, with
-// notebook provenance; recognises an output already recorded under (trait, model version, run id).
+// Checks a whole output (streamed into a staging table), then writes it through the one write path
+// in transactions of up to MAX_BATCH_ROWS values, with notebook provenance; recognises an output
+// already recorded under (trait, model version, run id). Nothing is written unless every check
+// passed; an output of up to MAX_BATCH_ROWS values is one transaction.
 @Injectable()
 export class PredictionsService {
   private readonly logger = new Logger(PredictionsService.name);
@@ -52,6 +61,7 @@ export class PredictionsService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly writer: TraitWriter,
     private readonly registry: TraitRegistry,
+    private readonly runs: RunsService,
   ) {}
 
   // The definitions of a contract's traits, which must be active notebook traits. The source was
@@ -75,81 +85,105 @@ export class PredictionsService {
     });
   }
 
-  async apply(w: PredictionWrite): Promise<PredictionOutcome> {
-    const outcome = await withDataSourceLock(
-      this.db,
-      schemaLockKey(this.db, `predictions:${w.notebook}`),
-      'wait',
-      () => this.applyLocked(w),
-    );
-    if (outcome === LOCK_BUSY)
-      throw new DomainError(ErrorCode.UNAVAILABLE, 'predictions: the source is busy');
-    return outcome;
+  async record(w: PredictionWrite): Promise<PredictionOutcome> {
+    const stage = await PredictionStage.open(this.db, w.contract.traits.length);
+    try {
+      const builder = new PredictionSetBuilder(
+        w.contract,
+        { defs: w.defs, modelVersion: w.modelVersion, now: new Date() },
+        stage,
+      );
+      await w.feed(builder);
+      const set = await builder.finish();
+      // Held on the stage's connection: a write needs one more connection, not two.
+      const key = schemaLockKey(this.db, `predictions:${w.notebook}`);
+      const outcome = await withSessionLock(stage.query, key, 'wait', () =>
+        this.applyLocked(w, set, stage),
+      );
+      if (outcome === LOCK_BUSY)
+        throw new DomainError(ErrorCode.UNAVAILABLE, 'predictions: the source is busy');
+      return outcome;
+    } finally {
+      await stage.close();
+    }
   }
 
-  private async applyLocked(w: PredictionWrite): Promise<PredictionOutcome> {
-    const { set, contract } = w;
+  private async applyLocked(
+    w: PredictionWrite,
+    set: PredictionSet,
+    stage: PredictionStage,
+  ): Promise<PredictionOutcome> {
+    const { contract } = w;
     const traits = contract.traits.map((t) => t.name);
-    const pending = await this.pendingTraits(w, traits);
+    const pending = await this.pendingTraits(w, set, traits);
     const outcome: PredictionOutcome = {
       runId: w.runId,
       modelVersion: set.modelVersion,
-      rows: set.identities.length,
+      rows: set.rows,
       written: pending.map((t) => traits[t]),
       duplicates: traits.filter((_, t) => !pending.includes(t)),
       skippedIdentities: 0,
-      result: null,
+      tally: null,
     };
     if (pending.length === 0) return outcome;
-    await this.checkRowCount(w);
-    const keep = await this.knownFilter(w, outcome);
-    const rows: TraitWriteRow[] = [];
-    for (const t of pending) {
-      set.identities.forEach((value, i) => {
-        if (!keep || keep[i]) {
+    this.checkRowCount(w, set.rows, await this.previousRows(w.notebook));
+    outcome.skippedIdentities = await this.checkUnknown(w, stage);
+    const tally = new RunTally();
+    const provenance = {
+      sourceKind: 'notebook',
+      sourceRef: {
+        path: w.notebook,
+        sha256: w.notebookSha256,
+        modelVersion: set.modelVersion,
+        origin: w.origin,
+      },
+      runId: w.runId,
+    };
+    const perBatch = Math.max(1, Math.floor(MAX_BATCH_ROWS / pending.length));
+    const knownOnly = contract.unknownIdentities === 'skip' ? contract.identity.type : null;
+    for await (const page of stage.pages(perBatch, knownOnly)) {
+      const rows: TraitWriteRow[] = [];
+      for (const r of page) {
+        for (const t of pending) {
           rows.push({
-            identity: { type: contract.identity.type, value },
+            identity: { type: contract.identity.type, value: r.identity },
             trait: traits[t],
-            value: set.values[t][i],
-            observedAt: set.scoredAt[i] ?? w.observedAt,
+            value: r.values[t],
+            observedAt: r.scoredAt ?? w.observedAt,
           });
         }
-      });
+      }
+      const result = await this.writer.write({ rows, provenance });
+      tally.read += rows.length;
+      tally.addWrite(result, rows);
+      await this.runs.progress(w.traitbaseRunId, tally);
     }
-    outcome.result = await this.writer.write({
-      rows,
-      provenance: {
-        sourceKind: 'notebook',
-        sourceRef: {
-          path: w.notebook,
-          sha256: w.notebookSha256,
-          modelVersion: set.modelVersion,
-          origin: w.origin,
-        },
-        runId: w.runId,
-      },
-    });
     await this.db.query(RECORD, [
       pending.map((t) => traits[t]),
       set.modelVersion,
       w.runId,
       w.notebook,
       w.origin,
-      set.identities.length,
+      set.rows,
       w.traitbaseRunId,
       pending.map((t) => set.contentSha256[t]),
     ]);
+    outcome.tally = tally;
     this.logger.log(
-      `notebook ${w.notebook} run=${w.runId}: ${rows.length} values, ${outcome.result.revisions} revisions, ` +
-        `${outcome.result.rejected.length} rejected`,
+      `notebook ${w.notebook} run=${w.runId}: ${tally.read} values, ${tally.changed} revisions, ` +
+        `${tally.rejected} rejected`,
     );
     return outcome;
   }
 
   // Indexes of the traits not yet recorded under this key; a different output under a used key is a conflict.
-  private async pendingTraits(w: PredictionWrite, traits: string[]): Promise<number[]> {
+  private async pendingTraits(
+    w: PredictionWrite,
+    set: PredictionSet,
+    traits: string[],
+  ): Promise<number[]> {
     const recorded = await this.db.query<{ trait: string; content_sha256: string }[]>(RECORDED, [
-      w.set.modelVersion,
+      set.modelVersion,
       w.runId,
       traits,
     ]);
@@ -158,61 +192,51 @@ export class PredictionsService {
     traits.forEach((trait, t) => {
       const sha = byTrait.get(trait);
       if (sha === undefined) pending.push(t);
-      else if (sha !== w.set.contentSha256[t]) {
+      else if (sha !== set.contentSha256[t]) {
         throw new DomainError(
           ErrorCode.CONFLICT,
-          `runId: ${w.runId} (model ${w.set.modelVersion}) was already recorded for ${trait} with different rows; use a new runId`,
+          `runId: ${w.runId} (model ${set.modelVersion}) was already recorded for ${trait} with different rows; use a new runId`,
         );
       }
     });
     return pending;
   }
 
-  private async checkRowCount(w: PredictionWrite): Promise<void> {
+  private async previousRows(notebook: string): Promise<number | null> {
+    const [prev] = await this.db.query<{ rows: number }[]>(PREVIOUS_ROWS, [notebook]);
+    return prev ? prev.rows : null;
+  }
+
+  private checkRowCount(w: PredictionWrite, rows: number, prev: number | null): void {
     const ratio = w.contract.maxRowChange;
-    if (ratio === null) return;
-    const [prev] = await this.db.query<{ rows: number }[]>(PREVIOUS_ROWS, [w.notebook]);
-    if (!prev) return;
-    const rows = w.set.identities.length;
-    const low = Math.ceil(prev.rows * (1 - ratio));
-    const high = Math.floor(prev.rows * (1 + ratio));
+    if (ratio === null || prev === null) return;
+    const low = Math.ceil(prev * (1 - ratio));
+    const high = Math.floor(prev * (1 + ratio));
     if (rows < low || rows > high) {
       const problems = new OutputProblems();
       problems.add(
         null,
         'rows',
-        `${rows} rows is outside ${low}-${high}, the allowed change from the previous output (${prev.rows} rows); see max_change_ratio`,
+        `${rows} rows is outside ${low}-${high}, the allowed change from the previous output (${prev} rows); see max_change_ratio`,
       );
       throw problems.toError();
     }
   }
 
-  // skip: a mask of rows whose identity is known; reject: fails on the first unknown; create: null.
-  private async knownFilter(
-    w: PredictionWrite,
-    outcome: PredictionOutcome,
-  ): Promise<boolean[] | null> {
+  // reject: fails when any identity is unknown; skip: how many rows will be left out; create: 0.
+  private async checkUnknown(w: PredictionWrite, stage: PredictionStage): Promise<number> {
     const mode = w.contract.unknownIdentities;
-    if (mode === 'create') return null;
-    const { identities } = w.set;
-    const rows = await this.db.query<{ value: string }[]>(KNOWN_IDENTITIES, [
-      w.contract.identity.type,
-      identities,
-    ]);
-    const known = new Set(rows.map((r) => r.value));
-    const mask = identities.map((v) => known.has(v));
-    const unknown = mask.filter((k) => !k).length;
-    if (unknown > 0 && mode === 'reject') {
+    if (mode === 'create') return 0;
+    const unknown = await stage.unknown(w.contract.identity.type);
+    if (unknown.count > 0 && mode === 'reject') {
       const problems = new OutputProblems();
-      const first = mask.indexOf(false) + 1;
       problems.add(
-        first,
+        unknown.first,
         w.contract.identity.column,
-        `${unknown} identities are unknown (unknown_identities: reject)`,
+        `${unknown.count} identities are unknown (unknown_identities: reject)`,
       );
       throw problems.toError();
     }
-    outcome.skippedIdentities = unknown;
-    return mask;
+    return unknown.count;
   }
 }

@@ -2,7 +2,6 @@ import { ArgsType, Field, GraphQLISODateTime, InputType } from '@nestjs/graphql'
 import { Type } from 'class-transformer';
 import {
   Allow,
-  ArrayMaxSize,
   ArrayMinSize,
   IsDate,
   IsHexadecimal,
@@ -12,8 +11,6 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { GraphQLJSON } from '../../../../common/graphql/json.scalar';
-
-export const MAX_GRAPHQL_PREDICTIONS = 10_000;
 
 @InputType()
 export class PredictionRowInput {
@@ -55,9 +52,10 @@ export class RecordPredictionsArgs {
   @Length(1, 200)
   runId!: string;
 
+  // No count limit: the request body limit bounds a GraphQL call; larger outputs stream through
+  // POST /v1/predictions.
   @Field(() => [PredictionRowInput])
   @ArrayMinSize(1)
-  @ArrayMaxSize(MAX_GRAPHQL_PREDICTIONS)
   @ValidateNested({ each: true })
   @Type(() => PredictionRowInput)
   rows!: PredictionRowInput[];
