@@ -13,6 +13,11 @@ interface Demo {
   audiences: { slug: string; size: number }[];
 }
 
+interface Audience {
+  slug: string;
+  name: string;
+}
+
 interface Trait {
   name: string;
   sourceKind: string;
@@ -24,6 +29,7 @@ describe('ops UI on the demo data', () => {
   let demo: Demo;
   let readKey: string;
   let traits: Trait[];
+  let audiences: Audience[];
   let member: string;
   let loadedAt: string;
   let before: string;
@@ -63,6 +69,7 @@ describe('ops UI on the demo data', () => {
     expect(key.code).toBe(0);
     readKey = key.stdout.trim();
     traits = (await gql('{ traitDefinitions { name sourceKind pii } }')).traitDefinitions;
+    audiences = (await gql('{ audiences { slug name } }')).audiences;
     const members = await gql(
       '{ audience(slug: "at_risk_spenders") { members(first: 1) { nodes { profile { identities { type value } } } } } }',
     );
@@ -177,7 +184,7 @@ describe('ops UI on the demo data', () => {
     // Known at a moment before the load: nothing had been recorded of this player.
     await page.getByLabel('Known at (UTC)').fill(before);
     await page.getByText(`No profile has the identity user_id:${member}`).waitFor();
-    await page.getByRole('button', { name: 'Now' }).last().click();
+    await page.getByRole('button', { name: 'Now for known at' }).click();
     await row(page, 'Traits', 'audience:at_risk_spenders').waitFor();
 
     await page.getByRole('button', { name: 'Why? (explain)' }).click();
@@ -190,8 +197,8 @@ describe('ops UI on the demo data', () => {
     const page = await signedIn(demo.keys.admin);
     await visit(page, '/audiences', table('Audiences'));
     await screenshot(page, 'demo-audiences');
-    for (const a of demo.audiences) {
-      await visit(page, `/audiences/${a.slug}`, heading(a.slug));
+    for (const a of audiences) {
+      await visit(page, `/audiences/${a.slug}`, heading(a.name));
       await screenshot(page, `demo-audience-${a.slug}`);
     }
     await visit(page, '/audiences/new', (p) => p.getByText('Preview').first().waitFor());
@@ -237,8 +244,8 @@ describe('ops UI on the demo data', () => {
     await noPii();
     await screenshot(page, 'demo-read-profile');
     await visit(page, '/audiences', table('Audiences'));
-    for (const a of demo.audiences) {
-      await visit(page, `/audiences/${a.slug}`, heading(a.slug));
+    for (const a of audiences) {
+      await visit(page, `/audiences/${a.slug}`, heading(a.name));
       await noPii();
     }
     await screenshot(page, 'demo-read-audience');

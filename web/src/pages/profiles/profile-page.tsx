@@ -36,7 +36,6 @@ function ProfileView({
   onMoment: OnMoment;
   live: boolean;
 }) {
-  const { asOf, knownAt } = moment;
   const timeline = useProfileTimeline(identity, moment, profile);
   // The moment explained: the "as of", or the instant "Why?" was pressed.
   const [explainAt, setExplainAt] = useState<string | null>(null);
@@ -58,30 +57,18 @@ function ProfileView({
               as of {formatTime(profile.asOf)}
             </Badge>
           )}
-          {knownAt && profile.knownAt && (
+          {moment.knownAt && profile.knownAt && (
             <Badge color="yellow" variant="light">
               known at {formatTime(profile.knownAt)}
             </Badge>
           )}
         </Group>
-        <Group align="flex-end" gap="xs">
-          <AsOfPicker
-            label="As of (UTC)"
-            value={asOf}
-            onChange={(iso) => onMoment({ asOf: iso })}
-          />
-          <AsOfPicker
-            label="Known at (UTC)"
-            value={knownAt}
-            onChange={(iso) => onMoment({ knownAt: iso })}
-          />
-          <Button
-            variant="light"
-            onClick={() => setExplainAt(profile.asOf ?? new Date().toISOString())}
-          >
-            Why? (explain)
-          </Button>
-        </Group>
+        <Button
+          variant="light"
+          onClick={() => setExplainAt(profile.asOf ?? new Date().toISOString())}
+        >
+          Why? (explain)
+        </Button>
       </Group>
       <Drawer
         opened={explainAt !== null}
@@ -131,25 +118,37 @@ function LoadedProfile({
   });
   const now = asOf === null && knownAt === null;
   const live = useLiveProfile(identity, now, () => reexecute({ requestPolicy: 'network-only' }));
+  // The pickers stay when no profile answers (one not known yet at that moment), to move on.
   return (
-    <QueryState label="the profile" result={result}>
-      {(data) =>
-        data.profile ? (
-          <ProfileView
-            identity={identity}
-            moment={moment}
-            profile={data.profile}
-            onMoment={onMoment}
-            live={live}
-          />
-        ) : (
-          <Alert color="gray" title="No profile" role="status">
-            No profile has the identity {identity.type}:{identity.value}
-            {now ? '' : ' (identities are looked up as they are now)'}.
-          </Alert>
-        )
-      }
-    </QueryState>
+    <Stack gap="md">
+      <Group align="flex-end" gap="lg">
+        <AsOfPicker label="As of (UTC)" value={asOf} onChange={(iso) => onMoment({ asOf: iso })} />
+        <AsOfPicker
+          label="Known at (UTC)"
+          value={knownAt}
+          onChange={(iso) => onMoment({ knownAt: iso })}
+          description="Only what had been recorded by then"
+        />
+      </Group>
+      <QueryState label="the profile" result={result}>
+        {(data) =>
+          data.profile ? (
+            <ProfileView
+              identity={identity}
+              moment={moment}
+              profile={data.profile}
+              onMoment={onMoment}
+              live={live}
+            />
+          ) : (
+            <Alert color="gray" title="No profile" role="status">
+              No profile has the identity {identity.type}:{identity.value}
+              {now ? '' : ' (identities are looked up as they are now)'}.
+            </Alert>
+          )
+        }
+      </QueryState>
+    </Stack>
   );
 }
 
