@@ -4,8 +4,8 @@ import { Button, Code, CopyButton, Group } from '@mantine/core';
 // button that copies the full id, so an operator can search the logs by it. `full` shows it whole.
 export function RunId({ id, full = false }: { id: string; full?: boolean }) {
   return (
-    <Group gap={4} wrap="nowrap" component="span" display="inline-flex" data-run-id={id}>
-      <Code fz="xs" title={id}>
+    <Group gap={4} component="span" display="inline-flex" data-run-id={id}>
+      <Code fz="xs" title={id} style={{ whiteSpace: 'nowrap' }}>
         {full ? id : id.slice(0, 8)}
       </Code>
       <CopyButton value={id}>
