@@ -1,24 +1,14 @@
-import { execFile } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Client } from 'pg';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './utils/env';
+import { adminSql as admin, DemoServer, ROOT, run, startDemoServer } from './utils/demo-server';
+import { HttpSink, validSignature } from './utils/http-sink';
 import { readmeExamples } from './utils/readme-examples';
-import { freePort, ServerProcess, startServerProcess, waitForHealth } from './utils/server-process';
-import { dropSchema } from './utils/test-schema';
+import { freePort } from './utils/server-process';
 
 // A real server on a schema of its own, with a warehouse database of its own (the demo creates
-// analytics.* there), loaded twice by the real `traitbase demo`.
+// analytics.* there), loaded twice by the real `traitbase demo`; its webhook destination posts to
+// a sink of the test's, signed with the secret the server was started with.
 jest.setTimeout(300_000);
 
-const ROOT = join(__dirname, '..');
-const BIN = join(ROOT, 'bin', 'traitbase.js');
-const suffix = randomBytes(5).toString('hex');
-const SCHEMA = `t_demo_${suffix}`;
-const WAREHOUSE_DB = `tb_demo_wh_${suffix}`;
-const WAREHOUSE_URL = TEST_DATABASE_URL.replace(/\/[^/?]+(\?|$)/, `/${WAREHOUSE_DB}$1`);
+const WEBHOOK_SECRET = `demo-${Math.random().toString(36).slice(2)}`;
 
 interface Outcome {
   keys: { game: string; admin: string };
@@ -27,108 +17,55 @@ interface Outcome {
   events: { sent: number; stored: number };
   notebook: { runId: string | null; skipped: string | null };
   audiences: { slug: string; size: number | null }[];
+  webhook: { destination: string | null; url: string | null; delivered: number; changed: boolean };
   changed: boolean;
   seconds: number;
 }
 
-interface Result {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function run(file: string, args: string[], env: Record<string, string>): Promise<Result> {
-  return new Promise((done) => {
-    execFile(
-      file,
-      args,
-      { cwd: ROOT, env: { ...process.env, ...env }, timeout: 240_000 },
-      (err, stdout, stderr) => done({ code: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
-
-async function admin(sql: string, url = TEST_DATABASE_URL): Promise<Record<string, unknown>[]> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return (await client.query(sql)).rows as Record<string, unknown>[];
-  } finally {
-    await client.end();
-  }
-}
-
-const COUNTS = `SELECT
-  (SELECT count(*) FROM "${SCHEMA}".profile) AS profiles,
-  (SELECT count(*) FROM "${SCHEMA}".trait_revision) AS revisions,
-  (SELECT count(*) FROM "${SCHEMA}".events) AS events,
-  (SELECT count(*) FROM "${SCHEMA}".event_inbox) AS inbox,
-  (SELECT count(*) FROM "${SCHEMA}".api_key) AS keys,
-  (SELECT count(*) FROM "${SCHEMA}".audience_version) AS audience_versions,
-  (SELECT count(*) FROM "${SCHEMA}".trait_definition_version) AS definition_versions,
-  (SELECT count(*) FROM "${SCHEMA}".run
+const counts = (schema: string) => `SELECT
+  (SELECT count(*) FROM "${schema}".profile) AS profiles,
+  (SELECT count(*) FROM "${schema}".trait_revision) AS revisions,
+  (SELECT count(*) FROM "${schema}".events) AS events,
+  (SELECT count(*) FROM "${schema}".event_inbox) AS inbox,
+  (SELECT count(*) FROM "${schema}".api_key) AS keys,
+  (SELECT count(*) FROM "${schema}".audience_version) AS audience_versions,
+  (SELECT count(*) FROM "${schema}".trait_definition_version) AS definition_versions,
+  (SELECT count(*) FROM "${schema}".data_flow_ledger) AS deliveries,
+  (SELECT count(*) FROM "${schema}".run
      WHERE NOT (source_kind = 'audience' AND metadata->>'trigger' = 'schedule')) AS runs`;
 
 describe('traitbase demo', () => {
-  let server: ServerProcess;
+  let s: DemoServer;
+  let sink: HttpSink;
   let url: string;
-  let home: string;
-  let env: Record<string, string>;
+  let SCHEMA: string;
   let first: Outcome;
 
   beforeAll(async () => {
-    await admin(`CREATE DATABASE ${WAREHOUSE_DB}`);
-    home = mkdtempSync(join(tmpdir(), 'traitbase-demo-'));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    env = {
-      DATABASE_URL: TEST_DATABASE_URL,
-      DATABASE_SCHEMA: SCHEMA,
-      WAREHOUSE_URL,
-      REDIS_URL: TEST_REDIS_URL,
-      PORT: String(port),
-      TRAIT_DEFINITIONS_DIR: join(ROOT, 'trait-definitions'),
-      TRAITBASE_HOME: home,
-    };
-    server = startServerProcess(env);
-    await waitForHealth(server, port, 120_000);
+    sink = await new HttpSink().start();
+    s = await startDemoServer({ DEMO_WEBHOOK_SECRET: WEBHOOK_SECRET });
+    url = s.url;
+    SCHEMA = s.schema;
   });
 
   afterAll(async () => {
-    await server?.stop();
-    await dropSchema(SCHEMA);
-    await admin(`DROP DATABASE IF EXISTS ${WAREHOUSE_DB} WITH (FORCE)`);
-    rmSync(home, { recursive: true, force: true });
+    await s?.close();
+    await sink?.close();
   });
 
-  const demo = () =>
-    run(process.execPath, [BIN, 'demo', '--json'], {
-      ...env,
-      NODE_OPTIONS: '',
-      TRAITBASE_FROM_SOURCE: '1',
-      TRAITBASE_URL: url,
-    });
+  const demo = (args: string[] = ['--json']) =>
+    s.cli(['demo', ...args], { DEMO_WEBHOOK_URL: sink.url });
 
   const runs = () =>
     admin(`SELECT source_kind, source, status, error FROM "${SCHEMA}".run ORDER BY started_at`);
-
   it('says to start the server when none answers, and refuses unknown options', async () => {
     const closed = await freePort();
-    const res = await run(process.execPath, [BIN, 'demo'], {
-      ...env,
-      NODE_OPTIONS: '',
-      TRAITBASE_FROM_SOURCE: '1',
-      TRAITBASE_URL: `http://127.0.0.1:${closed}`,
-    });
+    const res = await s.cli(['demo'], { TRAITBASE_URL: `http://127.0.0.1:${closed}` });
     expect(res.code).toBe(1);
     expect(res.stderr).toContain(
       `traitbase: no healthy Traitbase answers at http://127.0.0.1:${closed}: start it with \`npm start\``,
     );
-    const usage = await run(process.execPath, [BIN, 'demo', '--players', '3'], {
-      ...env,
-      NODE_OPTIONS: '',
-      TRAITBASE_FROM_SOURCE: '1',
-    });
+    const usage = await s.cli(['demo', '--players', '3']);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain('traitbase: unknown option --players');
   });
@@ -166,12 +103,61 @@ describe('traitbase demo', () => {
     expect([...kindsRun].sort()).toEqual([
       'audience:succeeded',
       'dbt:succeeded',
+      'destination:succeeded',
       'notebook:succeeded',
     ]);
   });
 
+  it('activation: the webhook destination sent the at-risk spenders, signed, and the ledger shows it', async () => {
+    const size = first.audiences.find((a) => a.slug === 'at_risk_spenders')!.size!;
+    expect(first.webhook).toMatchObject({ destination: 'demo_webhook', url: sink.url });
+    expect(first.webhook.delivered).toBeGreaterThanOrEqual(size);
+    const records = sink.records();
+    expect(records.length).toBeGreaterThanOrEqual(size);
+    expect(sink.received.every((r) => validSignature(WEBHOOK_SECRET, r))).toBe(true);
+    const member = records.find((r) => r.audience === 'at_risk_spenders' && r.action === 'upsert');
+    expect(member.fields).toEqual(
+      expect.objectContaining({ user_id: expect.any(String), lifetime_value: expect.any(Number) }),
+    );
+
+    const gql = async (query: string, variables: Record<string, unknown> = {}) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${first.keys.admin}`,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      return ((await res.json()) as { data: any }).data;
+    };
+    const flow = await gql(
+      `query($id: String!) { dataFlow(identity: {type: "user_id", value: $id}) { destination reason subject deliveredAt responseStatus } }`,
+      { id: member.fields.user_id },
+    );
+    expect(flow.dataFlow).toContainEqual(
+      expect.objectContaining({
+        destination: 'demo_webhook',
+        subject: 'audience:at_risk_spenders',
+        responseStatus: 200,
+      }),
+    );
+    const log = await gql('{ deliveryLog(destination: "demo_webhook", first: 500) { profileId } }');
+    expect(new Set(log.deliveryLog.map((d: { profileId: string }) => d.profileId)).size).toBe(size);
+    const [{ dest }] = await admin(
+      `SELECT count(*)::int AS dest FROM "${SCHEMA}".destination_outbox WHERE status IN ('pending', 'dead')`,
+    );
+    expect(dest).toBe(0);
+  });
+
+  it('without DEMO_WEBHOOK_URL the tour says how to get a destination', async () => {
+    const res = await s.cli(['demo']);
+    expect(res.code).toBe(0);
+    expect(res.stdout).toContain('activation: no destination — set DEMO_WEBHOOK_URL');
+  });
+
   it('adds nothing when run again, and prints the same keys', async () => {
-    const before = await admin(COUNTS);
+    const before = await admin(counts(SCHEMA));
     const res = await demo();
     expect(res).toMatchObject({ code: 0 });
     const again = JSON.parse(res.stdout) as Outcome;
@@ -180,7 +166,8 @@ describe('traitbase demo', () => {
     expect(again.keys).toEqual(first.keys);
     expect(again.events.sent).toBe(0);
     expect(again.audiences).toEqual(first.audiences);
-    expect(await admin(COUNTS)).toEqual(before);
+    expect(await admin(counts(SCHEMA))).toEqual(before);
+    expect(again.webhook).toEqual({ ...first.webhook, changed: false });
   });
 
   it('leaves no failed or skipped run', async () => {
@@ -188,12 +175,7 @@ describe('traitbase demo', () => {
   });
 
   it('prints a tour with the URLs, the keys and queries to try', async () => {
-    const res = await run(process.execPath, [BIN, 'demo'], {
-      ...env,
-      NODE_OPTIONS: '',
-      TRAITBASE_FROM_SOURCE: '1',
-      TRAITBASE_URL: url,
-    });
+    const res = await demo([]);
     expect(res.code).toBe(0);
     expect(res.stdout).toContain(`ops UI     ${url}/`);
     expect(res.stdout).toContain(first.keys.admin);
@@ -236,7 +218,7 @@ describe('traitbase demo', () => {
           .replaceAll('http://localhost:3000', url)
           .replaceAll('localhost:3000', url);
         const res = await run('/bin/bash', ['-euo', 'pipefail', '-c', code], {
-          ...env,
+          ...s.env,
           NODE_OPTIONS: '',
           TRAITBASE_FROM_SOURCE: '1',
           TRAITBASE_URL: url,

@@ -180,7 +180,7 @@ describe('ops UI: audiences in a browser', () => {
     await screenshot(page, 'profile-before-save');
 
     // Why? explains the moment: values with their causes and the audiences then.
-    await page.getByRole('button', { name: 'Now' }).click();
+    await page.getByRole('button', { name: 'Now for as of' }).click();
     await row(page, 'Traits', 'audience:ui_buyers').waitFor();
     await page.getByText('Entered audience ui_buyers').waitFor();
     await page.getByRole('button', { name: 'Why? (explain)' }).click();

@@ -146,7 +146,7 @@ describe('ops UI in a browser', () => {
     await expect(page.getByText('vip_tier: bronze → gold').count()).resolves.toBe(0);
     await screenshot(page, 'profile-as-of');
 
-    await page.getByRole('button', { name: 'Now' }).click();
+    await page.getByRole('button', { name: 'Now for as of' }).click();
     await row(page, 'Traits', /^vip_tiergold/).waitFor();
     await page
       .getByRole('button', { name: /View the profile as of 2025-01-01T10:00:00/ })

@@ -31,6 +31,7 @@ export async function demo(argv: readonly string[]): Promise<number> {
       dbtImport: dbtImportService(db.dataSource),
       dir: join(resolve(process.env.TRAITBASE_HOME || '.traitbase'), 'demo'),
       say: io.err,
+      webhookUrl: process.env.DEMO_WEBHOOK_URL || undefined,
     });
     io.out(args.flags.has('json') ? JSON.stringify(outcome, null, 2) : demoTour(outcome, url));
     return 0;

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/configuration';
 import type { DbtImportService } from '../sources/dbt/import/dbt-import.service';
 import { DemoHttp } from './demo-http';
 import { DemoKeys, demoKeys } from './demo-keys';
+import { DemoWebhook, demoWebhook } from './demo-webhook';
 import { buildStudio } from './studio';
 import { dbtArtifacts, DEMO_MODEL } from './studio-dbt';
 import { playerMessages, SegmentMessage } from './studio-events';
@@ -36,6 +37,8 @@ export interface DemoContext {
   dir: string;
   say: (line: string) => void;
   players?: number;
+  // DEMO_WEBHOOK_URL: where the demo's webhook destination posts (none without it).
+  webhookUrl?: string;
 }
 
 export interface DemoOutcome {
@@ -47,6 +50,7 @@ export interface DemoOutcome {
   dbt: { invocationId: string; manifest: string; runResults: string; runId: string | null };
   notebook: { runId: string | null; skipped: string | null };
   audiences: { slug: string; size: number | null }[];
+  webhook: DemoWebhook;
   changed: boolean;
   seconds: number;
 }
@@ -296,6 +300,14 @@ export async function loadDemo(ctx: DemoContext): Promise<DemoOutcome> {
       () => settleAudiences(ctx, keys.admin, changed),
       (a) => a.map((x) => `${x.slug}: ${x.size ?? '?'}`).join(', '),
     );
+    const webhook = await step(
+      'webhook destination',
+      () => demoWebhook(ctx, keys.admin, ctx.webhookUrl, poll),
+      (w) =>
+        w.skipped
+          ? 'none (DEMO_WEBHOOK_URL is not set)'
+          : `${w.destination}: ${w.delivered} record(s) delivered${w.changed ? '' : ', none sent now'}`,
+    );
     return {
       keys,
       keysCreated: created,
@@ -310,7 +322,8 @@ export async function loadDemo(ctx: DemoContext): Promise<DemoOutcome> {
       },
       notebook: { runId: notebook.runId, skipped: notebook.skipped },
       audiences,
-      changed,
+      webhook,
+      changed: changed || webhook.changed,
       seconds: (Date.now() - started) / 1000,
     };
   } finally {

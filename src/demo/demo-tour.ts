@@ -1,5 +1,13 @@
 import { relative } from 'node:path';
 import type { DemoOutcome } from './demo-loader';
+import { DEMO_DESTINATION, DEMO_WEBHOOK_AUDIENCE } from './demo-webhook';
+
+// What left for the demo's webhook, and why: the data-flow ledger.
+const ledgerQuery = (base: string) => [
+  `  # what left for the webhook, and why (the data-flow ledger)`,
+  `  curl -s ${base}/graphql -H "Authorization: Bearer $ADMIN" -H 'content-type: application/json' \\`,
+  `    -d '{"query": "{ deliveryLog(destination: \\"${DEMO_DESTINATION}\\", first: 5) { profileId reason subject fields deliveredAt } }"}'`,
+];
 
 // The tour printed at the end of `traitbase demo`: where to look, the keys, and queries to try.
 export function demoTour(o: DemoOutcome, url: string): string {
@@ -19,6 +27,9 @@ export function demoTour(o: DemoOutcome, url: string): string {
     `  dbt: model.game.player_stats synced from analytics.player_stats (invocation ${o.dbt.invocationId})`,
     notebook,
     `  audiences: ${audiences}`,
+    o.webhook.destination
+      ? `  activation: destination ${o.webhook.destination} sent ${o.webhook.delivered} record(s) of ${DEMO_WEBHOOK_AUDIENCE} to ${o.webhook.url}`
+      : `  activation: no destination — ${o.webhook.skipped}`,
     '',
     'Look around',
     `  ops UI     ${base}/            sign in with the operator key below`,
@@ -44,6 +55,7 @@ export function demoTour(o: DemoOutcome, url: string): string {
     `  npx traitbase run churn_propensity --wait`,
     `  # what dbt's CI step posts after \`dbt build\``,
     `  npx traitbase dbt notify ${rel(o.dbt.runResults)} --url ${base} --key $ADMIN`,
+    ...(o.webhook.destination ? ledgerQuery(base) : []),
     '',
     'More: README.md (one example per persona), docs/architecture.md.',
   ].join('\n');

@@ -43,6 +43,12 @@ export class RunnableSources {
     this.kinds.set(source.kind, source);
   }
 
+  // The run key (`run.source`) a trait definition's source block names, for kinds that record
+  // runs of their own (dbt, notebook, audience); api and events writes have none.
+  runKeyOfTrait(kind: string, source: TraitSourceSpec): string | undefined {
+    return this.kinds.get(kind)?.refOfTrait(source);
+  }
+
   async trigger(ref: string, options: RunOptions = {}): Promise<RunQueued> {
     const { kind, source } = await this.resolve(ref);
     const [{ now }] = await this.db.query<{ now: Date }[]>('SELECT clock_timestamp() AS now');

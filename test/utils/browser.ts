@@ -40,7 +40,13 @@ export interface WatchedPage {
   errors: string[];
 }
 
-export async function openPage(browser: Browser, baseURL: string): Promise<WatchedPage> {
+// With `requests`, a request that fails (network error; navigation aborts aside) or answers 4xx/5xx
+// is recorded too.
+export async function openPage(
+  browser: Browser,
+  baseURL: string,
+  { requests = false }: { requests?: boolean } = {},
+): Promise<WatchedPage> {
   const context = await browser.newContext({
     baseURL,
     viewport: { width: 1280, height: 800 },
@@ -56,6 +62,17 @@ export async function openPage(browser: Browser, baseURL: string): Promise<Watch
     }
   });
   page.on('pageerror', (err) => errors.push(`page: ${err.message}`));
+  if (requests) {
+    page.on('requestfailed', (req) => {
+      const failure = req.failure()?.errorText ?? 'failed';
+      if (failure !== 'net::ERR_ABORTED')
+        errors.push(`request: ${req.method()} ${req.url()} ${failure}`);
+    });
+    page.on('response', (res) => {
+      if (res.status() >= 400)
+        errors.push(`response: ${res.status()} ${res.request().method()} ${res.url()}`);
+    });
+  }
   return { context, page, errors };
 }
 

@@ -32,7 +32,13 @@ export function AsOfPicker({ label, value, onChange, description }: Props) {
         }}
         w={240}
       />
-      <Button variant="default" onClick={() => onChange(null)} disabled={value === null}>
+      <Button
+        variant="default"
+        onClick={() => onChange(null)}
+        disabled={value === null}
+        // Not the picker's label itself, so the label names the field alone.
+        aria-label={`Now for ${label.replace(' (UTC)', '').toLowerCase()}`}
+      >
         Now
       </Button>
     </Group>

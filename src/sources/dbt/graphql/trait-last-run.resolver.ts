@@ -3,8 +3,8 @@ import { CurrentPrincipal } from '../../../api-keys/current-principal.decorator'
 import { RequireScopes } from '../../../api-keys/require-scopes.decorator';
 import { hasScope, Principal } from '../../../api-keys/scopes';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
-import { TraitDefinitionModel } from '../../../trait-definitions/trait-definition.model';
 import { RunModel } from '../../../runs/graphql/run.model';
+import { TraitDefinitionModel } from '../../../trait-definitions/trait-definition.model';
 import { SourceLineageService } from './source-lineage.service';
 
 // Runs are admin data (as the runs query): checked here too, since the parent query admits
@@ -16,7 +16,8 @@ export class TraitLastRunResolver {
 
   @ResolveField(() => RunModel, {
     nullable: true,
-    description: 'Latest run of the source that writes the trait (dbt, notebook); admin only',
+    description:
+      'Latest run of the source that writes the trait (dbt, notebook, audience); admin only',
   })
   lastRun(
     @Parent() def: TraitDefinitionModel,

@@ -4,6 +4,7 @@ import { useQuery } from 'urql';
 import { DateTime } from '../../components/date-time';
 import { formatDuration } from '../../components/format';
 import { QueryState } from '../../components/query-state';
+import { RunId } from '../../components/run-id';
 import { StatusBadge } from '../../components/status-badge';
 
 import { RunsQuery } from './monitor-queries';
@@ -48,7 +49,7 @@ export function RunsPanel() {
                       {r.source}
                     </Text>
                     <Text size="xs" c="dimmed">
-                      {r.sourceKind}
+                      {r.sourceKind} · run <RunId id={r.id} full />
                     </Text>
                     {r.error && (
                       <Text size="xs" c="red">

@@ -3,6 +3,7 @@ import { useQuery } from 'urql';
 import { DateTime } from '../../components/date-time';
 import { formatTime, formatValue } from '../../components/format';
 import { QueryState } from '../../components/query-state';
+import { RunId } from '../../components/run-id';
 import type { ExplainQuery as ExplainResult } from '../../gql/graphql';
 import type { IdentityKey } from './profile-lookup';
 import { ExplainQuery } from './profile-queries';
@@ -33,8 +34,13 @@ function Values({ values }: { values: Explanation['values'] }) {
                   <Stack gap={0}>
                     <Text size="xs">
                       {p.sourceKind}
-                      {p.runId ? ` run ${p.runId.slice(0, 8)}` : ''} · definition v
-                      {definition?.version ?? p.definitionVersion}
+                      {p.runId && (
+                        <>
+                          {' run '}
+                          <RunId id={p.runId} />
+                        </>
+                      )}{' '}
+                      · definition v{definition?.version ?? p.definitionVersion}
                       {p.modelVersion ? ` · model ${p.modelVersion}` : ''}
                     </Text>
                     <Text size="xs" c="dimmed">

@@ -15,26 +15,28 @@ import { ProfileQuery } from './profile-queries';
 import { ProfileTimeline } from './profile-timeline';
 import { ProfileTraits } from './profile-traits';
 import { useLiveProfile } from './use-live-profile';
-import { useProfileTimeline } from './use-profile-timeline';
+import { type ProfileMoment, useProfileTimeline } from './use-profile-timeline';
 
 type Profile = NonNullable<ProfileResult['profile']>;
+
+type OnMoment = (next: Partial<ProfileMoment>) => void;
 
 // The profile at one moment: traits with provenance, identities, and the timeline up to then.
 // "Why?" opens explain(identity, at) for the same moment.
 function ProfileView({
   identity,
-  asOf,
+  moment,
   profile,
-  onAsOf,
+  onMoment,
   live,
 }: {
   identity: IdentityKey;
-  asOf: string | null;
+  moment: ProfileMoment;
   profile: Profile;
-  onAsOf: (iso: string | null) => void;
+  onMoment: OnMoment;
   live: boolean;
 }) {
-  const timeline = useProfileTimeline(identity, asOf, profile);
+  const timeline = useProfileTimeline(identity, moment, profile);
   // The moment explained: the "as of", or the instant "Why?" was pressed.
   const [explainAt, setExplainAt] = useState<string | null>(null);
   return (
@@ -55,13 +57,18 @@ function ProfileView({
               as of {formatTime(profile.asOf)}
             </Badge>
           )}
+          {moment.knownAt && profile.knownAt && (
+            <Badge color="yellow" variant="light">
+              known at {formatTime(profile.knownAt)}
+            </Badge>
+          )}
         </Group>
-        <Group align="flex-end" gap="xs">
-          <AsOfPicker label="As of (UTC)" value={asOf} onChange={onAsOf} />
-          <Button variant="light" onClick={() => setExplainAt(asOf ?? new Date().toISOString())}>
-            Why? (explain)
-          </Button>
-        </Group>
+        <Button
+          variant="light"
+          onClick={() => setExplainAt(profile.asOf ?? new Date().toISOString())}
+        >
+          Why? (explain)
+        </Button>
       </Group>
       <Drawer
         opened={explainAt !== null}
@@ -87,7 +94,7 @@ function ProfileView({
         </Grid.Col>
         <Grid.Col span={7}>
           <Section title="Timeline">
-            <ProfileTimeline {...timeline} onOpenAt={onAsOf} />
+            <ProfileTimeline {...timeline} onOpenAt={(iso) => onMoment({ asOf: iso })} />
           </Section>
         </Grid.Col>
       </Grid>
@@ -97,46 +104,62 @@ function ProfileView({
 
 function LoadedProfile({
   identity,
-  asOf,
-  onAsOf,
+  moment,
+  onMoment,
 }: {
   identity: IdentityKey;
-  asOf: string | null;
-  onAsOf: (iso: string | null) => void;
+  moment: ProfileMoment;
+  onMoment: OnMoment;
 }) {
-  const [result, reexecute] = useQuery({ query: ProfileQuery, variables: { identity, asOf } });
-  const live = useLiveProfile(identity, asOf === null, () =>
-    reexecute({ requestPolicy: 'network-only' }),
-  );
+  const { asOf, knownAt } = moment;
+  const [result, reexecute] = useQuery({
+    query: ProfileQuery,
+    variables: { identity, asOf, knownAt },
+  });
+  const now = asOf === null && knownAt === null;
+  const live = useLiveProfile(identity, now, () => reexecute({ requestPolicy: 'network-only' }));
+  // The pickers stay when no profile answers (one not known yet at that moment), to move on.
   return (
-    <QueryState label="the profile" result={result}>
-      {(data) =>
-        data.profile ? (
-          <ProfileView
-            identity={identity}
-            asOf={asOf}
-            profile={data.profile}
-            onAsOf={onAsOf}
-            live={live}
-          />
-        ) : (
-          <Alert color="gray" title="No profile" role="status">
-            No profile has the identity {identity.type}:{identity.value}
-            {asOf ? ' (identities are looked up as they are now)' : ''}.
-          </Alert>
-        )
-      }
-    </QueryState>
+    <Stack gap="md">
+      <Group align="flex-end" gap="lg">
+        <AsOfPicker label="As of (UTC)" value={asOf} onChange={(iso) => onMoment({ asOf: iso })} />
+        <AsOfPicker
+          label="Known at (UTC)"
+          value={knownAt}
+          onChange={(iso) => onMoment({ knownAt: iso })}
+          description="Only what had been recorded by then"
+        />
+      </Group>
+      <QueryState label="the profile" result={result}>
+        {(data) =>
+          data.profile ? (
+            <ProfileView
+              identity={identity}
+              moment={moment}
+              profile={data.profile}
+              onMoment={onMoment}
+              live={live}
+            />
+          ) : (
+            <Alert color="gray" title="No profile" role="status">
+              No profile has the identity {identity.type}:{identity.value}
+              {now ? '' : ' (identities are looked up as they are now)'}.
+            </Alert>
+          )
+        }
+      </QueryState>
+    </Stack>
   );
 }
 
-// The lookup and the moment live in the address (?type=&value=&asOf=), so a view can be shared.
+// The lookup and the moment live in the address (?type=&value=&asOf=&knownAt=), so a view can be
+// shared.
 export function ProfilePage() {
   const [params, setParams] = useSearchParams();
   const type = params.get('type');
   const value = params.get('value');
   const identity = type && value ? { type, value } : null;
-  const asOf = params.get('asOf');
+  const moment = { asOf: params.get('asOf'), knownAt: params.get('knownAt') };
 
   const update = (next: Record<string, string | null>) => {
     const merged = new URLSearchParams(params);
@@ -157,14 +180,14 @@ export function ProfilePage() {
         <ProfileLookup
           key={identity ? `lookup:${identity.type}:${identity.value}` : 'lookup'}
           initial={identity}
-          onLookup={(id) => update({ type: id.type, value: id.value, asOf: null })}
+          onLookup={(id) => update({ type: id.type, value: id.value, asOf: null, knownAt: null })}
         />
         {identity && (
           <LoadedProfile
             key={`profile:${identity.type}:${identity.value}`}
             identity={identity}
-            asOf={asOf}
-            onAsOf={(iso) => update({ asOf: iso })}
+            moment={moment}
+            onMoment={update}
           />
         )}
       </Stack>

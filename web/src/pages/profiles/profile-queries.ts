@@ -1,11 +1,12 @@
 import { graphql } from '../../gql';
 
 export const ProfileQuery = graphql(`
-  query Profile($identity: IdentityInput!, $asOf: DateTime) {
-    profile(identity: $identity, asOf: $asOf) {
+  query Profile($identity: IdentityInput!, $asOf: DateTime, $knownAt: DateTime) {
+    profile(identity: $identity, asOf: $asOf, knownAt: $knownAt) {
       id
       revision
       asOf
+      knownAt
       identities {
         type
         value
@@ -53,8 +54,14 @@ export const ProfileQuery = graphql(`
 `);
 
 export const TraitHistoryQuery = graphql(`
-  query TraitHistory($identity: IdentityInput!, $asOf: DateTime, $trait: String!, $limit: Int!) {
-    profile(identity: $identity, asOf: $asOf) {
+  query TraitHistory(
+    $identity: IdentityInput!
+    $asOf: DateTime
+    $knownAt: DateTime
+    $trait: String!
+    $limit: Int!
+  ) {
+    profile(identity: $identity, asOf: $asOf, knownAt: $knownAt) {
       id
       history(trait: $trait, limit: $limit) {
         value

@@ -1,6 +1,7 @@
 import { Alert, Badge, Button, Code, Group, Loader, Text, Timeline } from '@mantine/core';
 import { DateTime } from '../../components/date-time';
 import { formatValue } from '../../components/format';
+import { RunId } from '../../components/run-id';
 import type { TimelineItem } from './use-profile-timeline';
 
 function ItemTitle({ item }: { item: TimelineItem }) {
@@ -43,7 +44,13 @@ function ItemDetail({ item }: { item: TimelineItem }) {
   return (
     <Text size="xs" c="dimmed">
       {item.sourceKind}
-      {item.runId ? ` · run ${item.runId.slice(0, 8)}` : ''} · definition v{item.definitionVersion}
+      {item.runId && (
+        <>
+          {' · run '}
+          <RunId id={item.runId} />
+        </>
+      )}{' '}
+      · definition v{item.definitionVersion}
     </Text>
   );
 }

@@ -1,6 +1,7 @@
-import { Badge, Code, Group, Stack, Table, Text } from '@mantine/core';
+import { Badge, Group, Stack, Table, Text } from '@mantine/core';
 import { DateTime } from '../../components/date-time';
 import { formatValue } from '../../components/format';
+import { RunId } from '../../components/run-id';
 import { StatusBadge } from '../../components/status-badge';
 import type { ProfileQuery } from '../../gql/graphql';
 
@@ -21,10 +22,7 @@ function Provenance({ p }: { p: NonNullable<Trait['provenance']> }) {
       </Group>
       {p.runId && (
         <Text size="xs" c="dimmed">
-          run{' '}
-          <Code fz="xs" title={p.runId}>
-            {p.runId.slice(0, 8)}
-          </Code>
+          run <RunId id={p.runId} />
         </Text>
       )}
       <Text size="xs" c="dimmed">

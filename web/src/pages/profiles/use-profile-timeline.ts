@@ -21,12 +21,19 @@ export interface RevisionItem {
 export type TimelineItem =
   RevisionItem | { kind: 'merge'; at: string; merge: Profile['merges'][number] };
 
+// The moment a profile is read at (docs/time-travel.md): valid time, and what had been recorded by
+// then; null for now.
+export interface ProfileMoment {
+  asOf: string | null;
+  knownAt: string | null;
+}
+
 const PER_TRAIT = 20;
 const time = (iso: string) => new Date(iso).getTime();
 
 // The latest PER_TRAIT revisions of every trait on the profile, as of the profile's moment: one
 // history query per trait, sent together; fetched again when the profile's revision moves.
-function useRevisions(identity: IdentityKey, asOf: string | null, profile: Profile) {
+function useRevisions(identity: IdentityKey, moment: ProfileMoment, profile: Profile) {
   const client = useClient();
   const [state, setState] = useState<{ items: RevisionItem[]; loading: boolean; error?: string }>({
     items: [],
@@ -35,12 +42,13 @@ function useRevisions(identity: IdentityKey, asOf: string | null, profile: Profi
   // A string, so the effect runs again only when the set of traits changes.
   const traits = JSON.stringify(profile.traits.map((t) => [t.name, t.type]));
   const { type, value } = identity;
+  const { asOf, knownAt } = moment;
 
   useEffect(() => {
     let live = true;
     setState((s) => ({ ...s, loading: true }));
     const fetches = (JSON.parse(traits) as [string, string][]).map(async ([trait, traitType]) => {
-      const vars = { identity: { type, value }, asOf, trait, limit: PER_TRAIT };
+      const vars = { identity: { type, value }, asOf, knownAt, trait, limit: PER_TRAIT };
       const r = await client
         .query(TraitHistoryQuery, vars, { requestPolicy: 'network-only' })
         .toPromise();
@@ -65,14 +73,16 @@ function useRevisions(identity: IdentityKey, asOf: string | null, profile: Profi
     return () => {
       live = false;
     };
-  }, [client, type, value, asOf, traits, profile.revision]);
+  }, [client, type, value, asOf, knownAt, traits, profile.revision]);
 
   return state;
 }
 
 // Revisions and merges, newest first.
-export function useProfileTimeline(identity: IdentityKey, asOf: string | null, profile: Profile) {
-  const revisions = useRevisions(identity, asOf, profile);
+export function useProfileTimeline(identity: IdentityKey, moment: ProfileMoment, profile: Profile) {
+  const revisions = useRevisions(identity, moment, profile);
+  // The valid time read (asOf defaults to knownAt in the API, which answers it as profile.asOf).
+  const asOf = profile.asOf ?? moment.asOf;
   const items = useMemo(() => {
     const until = asOf ? time(asOf) : Infinity;
     const merges: TimelineItem[] = profile.merges

@@ -8,6 +8,7 @@ import { formatDuration } from '../../components/format';
 import { FreshnessBadge } from '../../components/freshness-badge';
 import { PageHeader } from '../../components/page-header';
 import { QueryState } from '../../components/query-state';
+import { RunId } from '../../components/run-id';
 import { Section } from '../../components/section';
 import { StatusBadge } from '../../components/status-badge';
 import type { TraitDetailQuery as TraitDetailResult } from '../../gql/graphql';
@@ -29,6 +30,7 @@ function LastRun({ run }: { run: Trait['lastRun'] }) {
     <Facts
       label="Last run"
       rows={[
+        ['Run', <RunId key="r" id={run.id} full />],
         ['Status', <StatusBadge key="s" status={run.status} />],
         ['Started', <DateTime key="t" value={run.startedAt} />],
         ['Duration', formatDuration(run.durationMs)],
