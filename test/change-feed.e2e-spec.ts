@@ -13,8 +13,8 @@ import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.
 import { TEST_REDIS_URL } from './utils/env';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
-import { WRITE_PATHS } from './utils/write-paths';
 import { waitFor } from './utils/wait';
+import { WRITE_PATHS } from './utils/write-paths';
 
 const api = { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: null };
 const user = () => ({ type: 'user_id', value: randomUUID() });
@@ -261,10 +261,10 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
       return c;
     };
     // Another schema's (or another application's) writing transaction, still running.
-    const elsewhere = await open([
-      'CREATE TEMP TABLE hold_elsewhere (n int)',
-      'INSERT INTO hold_elsewhere VALUES (1)',
-    ]);
+    const other = `other_${randomUUID().slice(0, 8)}`;
+    await sql(t, `CREATE SCHEMA ${other}`);
+    await sql(t, `CREATE TABLE ${other}.hold (n int)`);
+    const elsewhere = await open([`INSERT INTO ${other}.hold VALUES (1)`]);
     try {
       const p1 = await write();
       await waitFor('the change past a transaction open elsewhere', () => handled.has(p1), {
@@ -273,6 +273,7 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
     } finally {
       await elsewhere.query('ROLLBACK');
       await elsewhere.end();
+      await sql(t, `DROP SCHEMA ${other} CASCADE`);
     }
     // A transaction of this schema could still record an older change: the consumer waits for it.
     const here = await open([

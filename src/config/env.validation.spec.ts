@@ -57,7 +57,7 @@ describe('validateEnv', () => {
   it('reads RATE_LIMIT as a per-key default, or off', () => {
     const config = (raw: Record<string, string>) =>
       toAppConfig(validateEnv({ DATABASE_URL: 'postgres://db/app', ...raw })).rateLimit;
-    expect(config({})).toEqual({ requests: 1000, windowSeconds: 1 });
+    expect(config({})).toEqual({ requests: 10_000, windowSeconds: 1 });
     expect(config({ RATE_LIMIT: '6000/1m' })).toEqual({ requests: 6000, windowSeconds: 60 });
     expect(config({ RATE_LIMIT: 'off' })).toBeNull();
   });

@@ -43,6 +43,10 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
     why: 'per-destination delivery queue, read in id order by the destination loop',
   },
   data_flow_ledger: { kind: 'local', why: 'append-only log of delivered records' },
+  erasure_request: {
+    kind: 'local',
+    why: 'audit of erasure requests, looked up by request id; its profile id is cleared on completion',
+  },
 };
 
 // Known departures from the rules, each with what closing it takes. A departure not listed fails.

@@ -41,11 +41,12 @@ export const CURRENT_XID = 'SELECT pg_current_xact_id()::text AS xid';
 
 // Everything below it is final: no transaction that could still add a row has an id below it.
 // That is the oldest transaction still running (the snapshot's xmin), leaving out those that
-// provably cannot write to this schema's feed: a transaction (identified by the lock every
-// transaction holds on its own id) whose relation locks all lie in other schemas or databases.
-// A transaction elsewhere in the cluster (another schema's 100,000-row load, another
-// application) then no longer holds back this feed; one that holds no relation lock, or that
-// cannot be identified, still counts. Nothing beyond the snapshot is read while nothing runs.
+// provably belong elsewhere: a transaction (identified by the lock every transaction holds on its
+// own id) that has locked a relation of another database or of another ordinary schema, and none
+// of this schema. Locks on temporary tables and system catalogs say nothing (a bulk write here
+// starts by filling temporary tables), so a transaction holding only those still counts. A
+// transaction elsewhere in the cluster (another schema's 100,000-row load, another application)
+// then no longer holds back this feed. Nothing beyond the snapshot is read while nothing runs.
 export const HORIZON = `
 WITH snap AS MATERIALIZED (SELECT pg_current_snapshot() AS s),
 running AS MATERIALIZED (
@@ -53,19 +54,27 @@ running AS MATERIALIZED (
 ),
 locks AS MATERIALIZED (
   SELECT l.pid, l.locktype, l.mode, l.granted, l.transactionid::text::bigint AS xid32,
-         c.relnamespace IS NOT DISTINCT FROM (SELECT oid FROM pg_namespace WHERE nspname = current_schema()) AS here
+         CASE
+           WHEN l.locktype <> 'relation' THEN 'none'
+           WHEN l.database <> (SELECT oid FROM pg_database WHERE datname = current_database()) THEN 'other'
+           WHEN n.nspname = current_schema() THEN 'here'
+           WHEN n.nspname IS NULL OR n.nspname IN ('pg_catalog', 'information_schema')
+             OR n.nspname LIKE 'pg\\_temp\\_%' OR n.nspname LIKE 'pg\\_toast%' THEN 'neutral'
+           ELSE 'other'
+         END AS place
   FROM pg_locks l
   LEFT JOIN pg_class c
     ON l.locktype = 'relation' AND c.oid = l.relation
    AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+  LEFT JOIN pg_namespace n ON n.oid = c.relnamespace
   WHERE EXISTS (SELECT 1 FROM running) AND l.locktype IN ('relation', 'transactionid')
 ),
 elsewhere AS (
   SELECT r.x FROM running r
   JOIN locks t ON t.locktype = 'transactionid' AND t.mode = 'ExclusiveLock' AND t.granted
               AND t.xid32 = r.x % 4294967296
-  WHERE EXISTS (SELECT 1 FROM locks l WHERE l.pid = t.pid AND l.locktype = 'relation')
-    AND NOT EXISTS (SELECT 1 FROM locks l WHERE l.pid = t.pid AND l.locktype = 'relation' AND l.here)
+  WHERE EXISTS (SELECT 1 FROM locks l WHERE l.pid = t.pid AND l.place = 'other')
+    AND NOT EXISTS (SELECT 1 FROM locks l WHERE l.pid = t.pid AND l.place = 'here')
 )
 SELECT coalesce(
   (SELECT min(x) FROM running WHERE x NOT IN (SELECT x FROM elsewhere)),
