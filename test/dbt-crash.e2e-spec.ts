@@ -1,9 +1,8 @@
 import type { TraitSpec } from '../src/trait-definitions/trait-spec';
 import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { createWarehouse, RunRow, waitForRun, Warehouse } from './utils/dbt-helpers';
-import { TEST_REDIS_URL } from './utils/env';
 import { gql } from './utils/graphql-request';
-import { freePort, ServerProcess, startServerProcess, waitForHealth } from './utils/server-process';
+import { ServerProcess, startWorkerProcess } from './utils/server-process';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
 
@@ -22,20 +21,7 @@ describe('dbt sync: a worker killed (SIGKILL) mid-sync, then restarted', () => {
   let worker: ServerProcess | undefined;
   const q = (text: string, params: unknown[]) => sql(t, text, params);
 
-  // A worker-only process of the same deployment (same schema, same Redis prefix).
-  async function startWorker(): Promise<ServerProcess> {
-    const port = await freePort();
-    const w = startServerProcess({
-      DATABASE_URL: t.db.url,
-      DATABASE_SCHEMA: t.db.schema,
-      REDIS_URL: TEST_REDIS_URL,
-      TRAITBASE_ROLE: 'worker',
-      PORT: String(port),
-      TRAIT_DEFINITIONS_DIR: `/nonexistent-${t.db.schema}`,
-    });
-    await waitForHealth(w, port);
-    return w;
-  }
+  const startWorker = () => startWorkerProcess(t.db);
 
   async function progressOf(runId: string): Promise<number> {
     const [run] = await sql<{ rows_read: number }>(t, 'SELECT rows_read FROM run WHERE id = $1', [

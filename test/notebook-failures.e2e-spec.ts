@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { RunEntity } from '../src/runs/run.entity';
 import { NotebookRunner } from '../src/sources/notebook/notebook-runner.service';
 import { aliveIn, listProcesses } from '../src/sources/notebook/process-tree';
@@ -12,12 +12,11 @@ import {
 } from './factories/trait-definition.factory';
 import { gql } from './utils/graphql-request';
 import { sql } from './utils/sql';
-import { startTestApp, TestApp } from './utils/test-app';
+import { startRepoTestApp, TestApp } from './utils/test-app';
 import { waitFor } from './utils/wait';
 
 jest.setTimeout(90_000);
 
-const REPO = resolve(__dirname, '..');
 const FIXTURES = 'test/fixtures/notebooks';
 
 interface NotebookRunRow {
@@ -32,9 +31,7 @@ describe('notebook runs that fail', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      traitDefinitionsDir: join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`),
-    });
+    t = await startRepoTestApp();
   });
 
   afterAll(async () => {

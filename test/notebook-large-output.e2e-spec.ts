@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import type { RunEntity } from '../src/runs/run.entity';
 import { NotebookRunner } from '../src/sources/notebook/notebook-runner.service';
 import {
@@ -8,11 +6,10 @@ import {
   uniqueName,
 } from './factories/trait-definition.factory';
 import { count, sql } from './utils/sql';
-import { startTestApp, TestApp } from './utils/test-app';
+import { startRepoTestApp, TestApp } from './utils/test-app';
 
 jest.setTimeout(120_000);
 
-const REPO = resolve(__dirname, '..');
 const NOTEBOOK = 'test/fixtures/notebooks/writes_rows.ipynb';
 // Above the 100,000 values an output was once limited to, so it takes more than one write batch.
 const ROWS = 150_000;
@@ -21,9 +18,7 @@ describe('a notebook output larger than one write batch', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      traitDefinitionsDir: join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`),
-    });
+    t = await startRepoTestApp();
   });
 
   afterAll(async () => {

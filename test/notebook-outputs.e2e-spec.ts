@@ -1,5 +1,3 @@
-import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
 import type { RunEntity } from '../src/runs/run.entity';
 import { NotebookRunner } from '../src/sources/notebook/notebook-runner.service';
 import {
@@ -8,20 +6,17 @@ import {
   uniqueName,
 } from './factories/trait-definition.factory';
 import { sql } from './utils/sql';
-import { startTestApp, TestApp } from './utils/test-app';
+import { startRepoTestApp, TestApp } from './utils/test-app';
 
 jest.setTimeout(90_000);
 
-const REPO = resolve(__dirname, '..');
 const FIXTURES = 'test/fixtures/notebooks';
 
 describe('notebook outputs that break the contract', () => {
   let t: TestApp;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      traitDefinitionsDir: join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`),
-    });
+    t = await startRepoTestApp();
   });
 
   afterAll(async () => {

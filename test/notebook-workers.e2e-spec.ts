@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
-import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+
 import { Client } from 'pg';
 import { queuePrefix } from '../src/queue/queue.module';
 import { NOTEBOOK_QUEUE } from '../src/sources/notebook/notebook.queue';
@@ -15,7 +14,7 @@ import { createTestSchema, TestSchema } from './utils/test-schema';
 
 jest.setTimeout(120_000);
 
-const REPO = resolve(__dirname, '..');
+import { repoDefinitionsDir } from './utils/test-app';
 const NOTEBOOK = 'test/fixtures/notebooks/writes_output.ipynb';
 const TICK_MS = 4000;
 
@@ -65,7 +64,7 @@ describe('scheduled notebooks with two worker processes', () => {
           REDIS_URL: TEST_REDIS_URL,
           TRAITBASE_ROLE: 'worker',
           PORT: String(port),
-          TRAIT_DEFINITIONS_DIR: join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`),
+          TRAIT_DEFINITIONS_DIR: repoDefinitionsDir(),
         }),
       );
     }

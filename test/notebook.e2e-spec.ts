@@ -1,6 +1,6 @@
 import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { NotebookSchedules } from '../src/sources/notebook/notebook-schedules.service';
@@ -12,7 +12,7 @@ import {
 } from './factories/trait-definition.factory';
 import { gql } from './utils/graphql-request';
 import { sql } from './utils/sql';
-import { startTestApp, TestApp } from './utils/test-app';
+import { startRepoTestApp, TestApp } from './utils/test-app';
 import { waitFor } from './utils/wait';
 
 jest.setTimeout(90_000);
@@ -43,9 +43,7 @@ describe('scheduled notebook runs (example churn notebook)', () => {
   beforeAll(async () => {
     // A definitions folder that does not exist, beside the repository root: notebook paths resolve
     // against the repository, and no YAML from trait-definitions/ is applied to this schema.
-    t = await startTestApp({
-      traitDefinitionsDir: join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`),
-    });
+    t = await startRepoTestApp();
     // 300 players: whole days since the last session (plus half a day, away from day borders),
     // outcome known for two thirds, churn more likely with fewer sessions and longer absence.
     await sql(

@@ -10,7 +10,7 @@ import { createWarehouse, Warehouse } from './utils/dbt-helpers';
 import { TEST_REDIS_URL } from './utils/env';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
-import { freePort, ServerProcess, startServerProcess, waitForHealth } from './utils/server-process';
+import { ServerProcess, startWorkerProcess } from './utils/server-process';
 import { sql } from './utils/sql';
 import { Received, subscribe, wsClient } from './utils/subscriptions';
 import { startTestApp, TestApp } from './utils/test-app';
@@ -51,16 +51,7 @@ describe('profileChanged: values written by a separate worker process', () => {
     });
     await insertTraitDefinitions(t.db.url, t.db.schema, [level, spend]);
     readKey = await createKey(t, 'profile:read');
-    const port = await freePort();
-    worker = startServerProcess({
-      DATABASE_URL: t.db.url,
-      DATABASE_SCHEMA: t.db.schema,
-      REDIS_URL: TEST_REDIS_URL,
-      TRAITBASE_ROLE: 'worker',
-      PORT: String(port),
-      TRAIT_DEFINITIONS_DIR: `/nonexistent-${t.db.schema}`,
-    });
-    await waitForHealth(worker, port);
+    worker = await startWorkerProcess(t.db);
     // A durable consumer seen for the first time starts with what commits after its cursor is made
     // (docs/change-feed.md): the writes below come after the worker's audience consumer exists.
     await waitFor(

@@ -1,5 +1,4 @@
-import { randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { DbtSyncService } from '../src/sources/dbt/sync/dbt-sync.service';
 import { NotebookRunner } from '../src/sources/notebook/notebook-runner.service';
 import type { TraitSpec } from '../src/trait-definitions/trait-spec';
@@ -10,11 +9,10 @@ import {
 } from './factories/trait-definition.factory';
 import { createWarehouse, Warehouse } from './utils/dbt-helpers';
 import { sql } from './utils/sql';
-import { startTestApp, TestApp } from './utils/test-app';
+import { startRepoTestApp, TestApp } from './utils/test-app';
 
 jest.setTimeout(120_000);
 
-const REPO = resolve(__dirname, '..');
 const NOTEBOOK = 'notebooks/churn_propensity.ipynb';
 
 interface RunRow {
@@ -35,9 +33,7 @@ describe('scheduled runs wait for the relations they read', () => {
   const runs = () => sql<RunRow>(t, 'SELECT * FROM run ORDER BY started_at');
 
   beforeAll(async () => {
-    t = await startTestApp({
-      traitDefinitionsDir: join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`),
-    });
+    t = await startRepoTestApp();
     wh = await createWarehouse();
     const dbt: TraitSpec = traitSpec({
       name: uniqueName('level'),

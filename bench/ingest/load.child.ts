@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { childArgs, runAsChild } from '../lib/child';
+import { LoadFigures, loadFigures } from '../lib/load-figures';
 import { batchBody, eventJson } from './dataset';
 
 export interface LoadArgs {
@@ -12,16 +13,8 @@ export interface LoadArgs {
   run: string;
 }
 
-export interface LoadReport {
+export interface LoadReport extends LoadFigures {
   requests: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  seconds: number;
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  p999Ms: number;
 }
 
 // autocannon in its own process (pinned to the other CPU by the parent); every request carries
@@ -54,15 +47,5 @@ runAsChild<LoadReport>(async () => {
       },
     ],
   });
-  return {
-    requests: result.requests.total,
-    ok: result['2xx'],
-    non2xx: result.non2xx,
-    errors: result.errors + result.timeouts,
-    seconds: result.duration,
-    reqPerSec: result['2xx'] / result.duration,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    p999Ms: result.latency.p99_9,
-  };
+  return { requests: result.requests.total, ...loadFigures(result) };
 });

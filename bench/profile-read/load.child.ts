@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { childArgs, runAsChild } from '../lib/child';
+import { LoadFigures, loadFigures } from '../lib/load-figures';
 import { ReadTarget, readRequest } from './requests';
 
 export interface LoadArgs {
@@ -11,17 +12,9 @@ export interface LoadArgs {
   rate?: number;
 }
 
-export interface LoadReport {
+export interface LoadReport extends LoadFigures {
   // 2xx answers of the warm-up (for CPU per request, read around warm-up and window together).
   warmupOk: number;
-  ok: number;
-  non2xx: number;
-  errors: number;
-  seconds: number;
-  reqPerSec: number;
-  p50Ms: number;
-  p99Ms: number;
-  p999Ms: number;
 }
 
 function run(args: LoadArgs, seconds: number): Promise<autocannon.Result> {
@@ -49,15 +42,5 @@ runAsChild<LoadReport>(async () => {
   const args = childArgs<LoadArgs>();
   const warmupOk = args.warmupSeconds > 0 ? (await run(args, args.warmupSeconds))['2xx'] : 0;
   const r = await run(args, args.seconds);
-  return {
-    warmupOk,
-    ok: r['2xx'],
-    non2xx: r.non2xx,
-    errors: r.errors + r.timeouts,
-    seconds: r.duration,
-    reqPerSec: r['2xx'] / r.duration,
-    p50Ms: r.latency.p50,
-    p99Ms: r.latency.p99,
-    p999Ms: r.latency.p99_9,
-  };
+  return { warmupOk, ...loadFigures(r) };
 });

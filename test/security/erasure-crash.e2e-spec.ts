@@ -7,12 +7,7 @@ import { TEST_REDIS_URL } from '../utils/env';
 import { gql } from '../utils/graphql-request';
 import { createKey } from '../utils/keys';
 import { columnsHolding } from '../utils/person-search';
-import {
-  freePort,
-  ServerProcess,
-  startServerProcess,
-  waitForHealth,
-} from '../utils/server-process';
+import { ServerProcess, startWorkerProcess } from '../utils/server-process';
 import { count, sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
@@ -33,20 +28,7 @@ describe('erasure: durable on the job queue', () => {
   let queue: Queue;
   const level = traitSpec({ type: 'number' });
 
-  // A worker-only process of the same deployment (same schema, same Redis prefix).
-  async function startWorker(): Promise<ServerProcess> {
-    const port = await freePort();
-    const w = startServerProcess({
-      DATABASE_URL: t.db.url,
-      DATABASE_SCHEMA: t.db.schema,
-      REDIS_URL: TEST_REDIS_URL,
-      TRAITBASE_ROLE: 'worker',
-      PORT: String(port),
-      TRAIT_DEFINITIONS_DIR: `/nonexistent-${t.db.schema}`,
-    });
-    await waitForHealth(w, port);
-    return w;
-  }
+  const startWorker = () => startWorkerProcess(t.db);
 
   const ask = async (query: string, variables: Record<string, unknown>, key = t.adminKey) => {
     const res = await gql<any>(t.url, query, variables, key);

@@ -16,7 +16,7 @@ import {
   uniqueName,
 } from '../factories/trait-definition.factory';
 import { gql } from '../utils/graphql-request';
-import { startTestApp, TestApp } from '../utils/test-app';
+import { startRepoTestApp, TestApp } from '../utils/test-app';
 
 jest.setTimeout(60_000);
 
@@ -59,9 +59,7 @@ describe('path traversal', () => {
   let outside: string;
 
   beforeAll(async () => {
-    t = await startTestApp({
-      traitDefinitionsDir: join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`),
-    });
+    t = await startRepoTestApp();
     outside = mkdtempSync(join(tmpdir(), 'traitbase-outside-'));
     writeFileSync(join(outside, 'secret.yaml'), 'secret: outside the folder\n');
     writeFileSync(join(outside, 'secret.ipynb'), '{"nbformat": 4, "cells": []}');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TEST_REDIS_URL } from './env';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'main.ts');
@@ -90,4 +91,24 @@ export async function waitForHealth(
   }
   const { stdout, stderr } = server.output();
   throw new Error(`server did not become healthy (exited: ${exited})\n${stdout}\n${stderr}`);
+}
+
+// A worker-only process of the deployment a test app runs (same schema, same Redis prefix),
+// healthy before it is returned.
+export async function startWorkerProcess(
+  db: { url: string; schema: string },
+  env: Record<string, string> = {},
+): Promise<ServerProcess> {
+  const port = await freePort();
+  const worker = startServerProcess({
+    DATABASE_URL: db.url,
+    DATABASE_SCHEMA: db.schema,
+    REDIS_URL: TEST_REDIS_URL,
+    TRAITBASE_ROLE: 'worker',
+    PORT: String(port),
+    TRAIT_DEFINITIONS_DIR: `/nonexistent-${db.schema}`,
+    ...env,
+  });
+  await waitForHealth(worker, port);
+  return worker;
 }

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
+import { join, resolve } from 'node:path';
 import { createApp } from '../../src/bootstrap';
 import { AppConfig } from '../../src/config/configuration';
 import { TEST_REDIS_URL } from './env';
@@ -49,4 +50,16 @@ export async function startTestApp(overrides: Partial<AppConfig> = {}): Promise<
       await db.drop();
     },
   };
+}
+
+const REPO = resolve(__dirname, '../..');
+
+// A folder of the repository that holds no definitions (tests insert their own), so notebook
+// paths such as test/fixtures/notebooks/… resolve against the repository root.
+export function repoDefinitionsDir(): string {
+  return join(REPO, `no-definitions-${randomBytes(4).toString('hex')}`);
+}
+
+export function startRepoTestApp(overrides: Partial<AppConfig> = {}): Promise<TestApp> {
+  return startTestApp({ traitDefinitionsDir: repoDefinitionsDir(), ...overrides });
 }
