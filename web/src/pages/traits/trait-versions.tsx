@@ -36,7 +36,10 @@ export function TraitVersions({ versions }: { versions: Version[] }) {
               </Badge>
             </Table.Td>
             <Table.Td>
-              <Text size="sm">{v.reasons.join('; ') || '—'}</Text>
+              {/* Reasons quote names without spaces (audience:at_risk_spenders): break them, stay in the card. */}
+              <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                {v.reasons.join('; ') || '—'}
+              </Text>
             </Table.Td>
             <Table.Td>
               <DateTime value={v.createdAt} size="xs" />
