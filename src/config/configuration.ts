@@ -27,6 +27,8 @@ export interface AppConfig {
   // Trait writes of at most this many valid rows take the small-write path (0: never; default
   // SMALL_WRITE_MAX_ROWS).
   smallWriteMaxRows?: number;
+  // Event shards one worker process drains at the same time (default EVENT_WORKER_CONCURRENCY).
+  eventWorkerConcurrency?: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -56,5 +58,6 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     predictionsMaxUploadBytes: env.PREDICTIONS_MAX_UPLOAD_BYTES || null,
     rateLimit: env.RATE_LIMIT === 'off' ? null : parseRateLimit(env.RATE_LIMIT),
     smallWriteMaxRows: env.TRAIT_WRITE_SMALL_ROWS,
+    eventWorkerConcurrency: env.EVENT_WORKER_CONCURRENCY,
   };
 }

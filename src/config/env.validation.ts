@@ -147,6 +147,13 @@ export class EnvironmentVariables {
   @Max(1000, { message: 'must be an integer from 0 to 1000' })
   TRAIT_WRITE_SMALL_ROWS: number = 64; // SMALL_WRITE_MAX_ROWS
 
+  // Event shards each worker process drains at the same time (docs/scaling.md#event-processing).
+  @IsOptional()
+  @IsInt({ message: 'must be an integer from 1 to 64' })
+  @Min(1, { message: 'must be an integer from 1 to 64' })
+  @Max(64, { message: 'must be an integer from 1 to 64' })
+  EVENT_WORKER_CONCURRENCY: number = 4; // EVENT_WORKER_CONCURRENCY
+
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()
   @IsString()

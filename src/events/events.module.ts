@@ -8,8 +8,6 @@ import { IdentityModule } from '../identity/identity.module';
 import { TraitDefinitionsModule } from '../trait-definitions/trait-definitions.module';
 import { TraitsModule } from '../traits/traits.module';
 import { EventTraitMapService } from './event-traits/event-trait-map.service';
-import { EVENT_SHARD_QUEUES } from './events.queue';
-import { registerSpreadQueues } from '../queue/queue.module';
 import { EventsResolver } from './events.resolver';
 import { EventHealthService } from './health/event-health.service';
 import { InboxWriter } from './inbox/inbox-writer.service';
@@ -21,9 +19,8 @@ import { InvalidEventEntity } from './invalid/invalid-event.entity';
 import { InvalidEventsService } from './invalid/invalid-events.service';
 import { TrackingPlanService } from './plan/tracking-plan.service';
 import { EventApplier } from './processing/event-applier.service';
-import { EVENT_SHARD_PROCESSORS } from './processing/event-shard.processor';
 import { EventTraitWrites } from './processing/event-trait-writes.service';
-import { EventWorkers, SHARD_PROCESSORS } from './processing/event-workers.service';
+import { EventWorkers } from './processing/event-workers.service';
 import { InboxSweeper } from './processing/inbox-sweeper.service';
 import { ShardSignaller } from './processing/shard-signaller.service';
 
@@ -32,8 +29,6 @@ import { ShardSignaller } from './processing/shard-signaller.service';
 @Module({
   imports: [
     TypeOrmModule.forFeature([InvalidEventEntity]),
-    // A hash tag per shard: the shards' queues spread over a Redis Cluster's slots.
-    registerSpreadQueues(EVENT_SHARD_QUEUES),
     ApiKeysModule,
     FeedModule,
     IdentityModule,
@@ -51,12 +46,6 @@ import { ShardSignaller } from './processing/shard-signaller.service';
     EventApplier,
     EventTraitWrites,
     InboxSweeper,
-    ...EVENT_SHARD_PROCESSORS,
-    {
-      provide: SHARD_PROCESSORS,
-      inject: EVENT_SHARD_PROCESSORS,
-      useFactory: (...processors: unknown[]) => processors,
-    },
     EventWorkers,
     InvalidEventsService,
     EventHealthService,

@@ -27,23 +27,10 @@ import type { AppConfig } from '../config/configuration';
 export class QueueModule {}
 
 // The braces are a Redis Cluster hash tag: every key of one queue lands in one slot, which
-// BullMQ's multi-key scripts need. Queues that carry a tag of their own (one per event shard)
-// spread over the cluster's slots instead of sharing the deployment's one.
-export function queuePrefix(config: Pick<AppConfig, 'databaseSchema'>, tag?: string): string {
-  return tag === undefined
-    ? `{traitbase:${config.databaseSchema}}`
-    : `{traitbase:${config.databaseSchema}:${tag}}`;
-}
-
-// Registers queues whose keys hash to a slot of their own (see queuePrefix).
-export function registerSpreadQueues(names: readonly string[]) {
-  return BullModule.registerQueueAsync(
-    ...names.map((name) => ({
-      name,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ prefix: queuePrefix(config, name) }),
-    })),
-  );
+// BullMQ's multi-key scripts need. The event shards use no queues (they are leased in Postgres and
+// signalled over pub/sub, docs/scaling.md), so the deployment's few queues share its tag.
+export function queuePrefix(config: Pick<AppConfig, 'databaseSchema'>): string {
+  return `{traitbase:${config.databaseSchema}}`;
 }
 
 // Processors run only in the worker role (TRAITBASE_ROLE=worker|all); API replicas only enqueue.

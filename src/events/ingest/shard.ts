@@ -1,6 +1,8 @@
-// Number of ordered worker queues. A user key always maps to the same shard, so changing this
-// number re-maps users: only change it with the inbox drained (no rows in state `received`).
-export const EVENT_SHARDS = 8;
+// Virtual shards of the event inbox. A person's order key always maps to the same shard; worker
+// processes lease shards and share them out among themselves (processing/shard-leases.ts), so
+// adding worker processes spreads the work. Changing this number re-maps people: only change it
+// with the inbox drained (no rows in state `received`) — see docs/scaling.md.
+export const EVENT_SHARDS = 128;
 
 // FNV-1a: cheap, stable across processes and releases (unlike a seeded runtime hash).
 export function fnv1a(text: string): number {

@@ -15,10 +15,12 @@ import { TrackingPlanService } from '../plan/tracking-plan.service';
 import { isTransient } from '../transient-error';
 import * as SQL from './drain.sql';
 import { EventTraitWrites } from './event-trait-writes.service';
+import type { ShardFence } from './shard-leases';
 import { PendingRow, ResolvedMessage, resolvedMessage, timedMessage } from './inbox-message';
 
 const BATCH = 1000;
-const MAX_BATCHES_PER_JOB = 10;
+// Batches per drain: a drain stays short, so the shards of a process take turns.
+const MAX_BATCHES_PER_DRAIN = 10;
 
 export interface DrainResult {
   processed: number;
@@ -45,12 +47,13 @@ export class EventApplier {
     private readonly feed: FeedPublisher,
   ) {}
 
-  // At most MAX_BATCHES_PER_JOB batches; `more` says the shard still has rows (the job then
-  // signals the shard again), so a job stays short and a worker can stop between jobs.
-  async drain(shard: number): Promise<DrainResult> {
+  // At most MAX_BATCHES_PER_DRAIN batches of a shard this process leases; `more` says the shard
+  // still has rows. Stops between batches once the lease is gone, and each batch commits only if
+  // the lease is still held then (the fence), so two processes never apply one shard's messages.
+  async drain(shard: number, fence: ShardFence): Promise<DrainResult> {
     const total: DrainResult = { processed: 0, failed: 0, more: false };
-    for (let batch = 0; ; batch++) {
-      if (batch === MAX_BATCHES_PER_JOB) {
+    for (let batch = 0; fence.holds(); batch++) {
+      if (batch === MAX_BATCHES_PER_DRAIN) {
         total.more = true;
         break;
       }
@@ -62,7 +65,7 @@ export class EventApplier {
         identityPaths(activeIdentityRules()).map((p) => p.path),
       ]);
       if (rows.length === 0) break;
-      const result = await this.applyIsolatingPoison(shard, rows, map);
+      const result = await this.applyIsolatingPoison(shard, rows, map, fence);
       total.processed += result.processed;
       total.failed += result.failed;
       if (rows.length < BATCH) break;
@@ -76,11 +79,12 @@ export class EventApplier {
     shard: number,
     rows: PendingRow[],
     map: EventTraitMap,
+    fence: ShardFence,
   ): Promise<DrainResult> {
     try {
-      return await this.apply(shard, rows, map);
+      return await this.apply(shard, rows, map, fence);
     } catch (err) {
-      if (isTransient(err)) throw err;
+      if (isTransient(err) || err instanceof LeaseLost) throw err;
       // The error's text may quote message data: only its code goes to the log.
       this.logger.warn(
         `shard ${shard}: batch of ${rows.length} failed (${errorCode(err)}), applying one by one`,
@@ -89,11 +93,11 @@ export class EventApplier {
     const total: DrainResult = { processed: 0, failed: 0, more: false };
     for (const row of rows) {
       try {
-        const r = await this.apply(shard, [row], map);
+        const r = await this.apply(shard, [row], map, fence);
         total.processed += r.processed;
         total.failed += r.failed;
       } catch (err) {
-        if (isTransient(err)) throw err;
+        if (isTransient(err) || err instanceof LeaseLost) throw err;
         await this.dataSource.query(SQL.MARK_FAILED, [[row.id], [`processing: ${errorText(err)}`]]);
         eventsProcessed.inc({ outcome: 'failed' });
         total.failed += 1;
@@ -102,7 +106,12 @@ export class EventApplier {
     return total;
   }
 
-  private async apply(shard: number, rows: PendingRow[], map: EventTraitMap): Promise<DrainResult> {
+  private async apply(
+    shard: number,
+    rows: PendingRow[],
+    map: EventTraitMap,
+    fence: ShardFence,
+  ): Promise<DrainResult> {
     // Identity rules are read once at start, so these are the types of the paths fetched.
     const pathTypes = identityPaths(activeIdentityRules()).map((p) => p.type);
     const timed = await Promise.all(
@@ -124,6 +133,8 @@ export class EventApplier {
     await this.withCurrentProfiles(ok);
     await this.traitWrites.write(ok, map);
     const pending = await inTransaction(this.dataSource, async (client) => {
+      const held = await client.query<{ held: boolean }>(fence.sql, fence.params);
+      if (!held.rows[0].held) throw new LeaseLost(shard);
       await client.query(SQL.LOCK_PROFILES_SHARED, [[...new Set(ok.map((m) => m.profileId))]]);
       const { rows } = await client.query<{ recorded: number }>(SQL.INSERT_EVENTS, [
         ok.map((m) => m.row.id),
@@ -198,7 +209,16 @@ export class EventApplier {
   }
 }
 
-function errorCode(err: unknown): string {
+// The shard's lease went to another process while a batch was applied: nothing of the batch's
+// events and inbox states is committed here; the new holder applies them.
+export class LeaseLost extends Error {
+  constructor(shard: number) {
+    super(`shard ${shard}: lease lost`);
+    this.name = 'LeaseLost';
+  }
+}
+
+export function errorCode(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : err instanceof Error ? err.name : 'error';
 }

@@ -1,44 +1,60 @@
-import { getQueueToken } from '@nestjs/bullmq';
-import { Injectable, Logger } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import type { Queue } from 'bullmq';
-import { DRAIN_JOB, DRAIN_JOB_OPTIONS, EVENT_SHARD_QUEUES } from '../events.queue';
+import { Inject, Injectable } from '@nestjs/common';
+import type Redis from 'ioredis';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/configuration';
+import { REDIS } from '../../redis/redis.token';
+import { EVENT_SHARDS } from '../ingest/shard';
 
-// A shard is signalled at most once per window; every commit is still followed by a signal that
-// is added after it, so a drain always starts after the rows it must see were committed.
-const SIGNAL_WINDOW_MS = 50;
+// Shards signalled within this window go out in one message.
+const SIGNAL_WINDOW_MS = 10;
 
-// Tells the shard workers that the inbox has new rows. A signal lost to a crash or a Redis outage
-// only delays processing: the sweeper re-signals shards with old unprocessed rows.
+// The Redis pub/sub channel on which shards with new inbox rows are announced, one per deployment.
+export function shardSignalChannel(schema: string): string {
+  return `traitbase:${schema}:event-shards`;
+}
+
+export function parseShardSignal(raw: string): number[] {
+  return raw
+    .split(',')
+    .map(Number)
+    .filter((s) => Number.isInteger(s) && s >= 0 && s < EVENT_SHARDS);
+}
+
+// Tells the worker processes that the inbox has new rows, after they were committed: a worker in
+// this process hears it directly, the others over Redis. A signal lost (a crash between commit and
+// publish, Redis away) only delays processing: each worker looks for waiting rows in its shards
+// every second.
 @Injectable()
 export class ShardSignaller {
-  private readonly logger = new Logger(ShardSignaller.name);
-  private readonly scheduled = new Set<number>();
-  private queues: Queue[] | undefined;
+  private readonly channel: string;
+  private readonly pending = new Set<number>();
+  private timer: NodeJS.Timeout | null = null;
+  private local: ((shards: number[]) => void) | null = null;
 
-  constructor(private readonly moduleRef: ModuleRef) {}
-
-  signal(shards: Iterable<number>): void {
-    for (const shard of shards) {
-      if (this.scheduled.has(shard)) continue;
-      this.scheduled.add(shard);
-      setTimeout(() => {
-        this.scheduled.delete(shard);
-        this.queue(shard)
-          .add(DRAIN_JOB, { shard }, DRAIN_JOB_OPTIONS)
-          .catch((err: unknown) =>
-            this.logger.warn(
-              `shard ${shard}: signal not sent (${String(err)}); the sweeper will retry`,
-            ),
-          );
-      }, SIGNAL_WINDOW_MS).unref();
-    }
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.channel = shardSignalChannel(config.databaseSchema);
   }
 
-  queue(shard: number): Queue {
-    this.queues ??= EVENT_SHARD_QUEUES.map((name) =>
-      this.moduleRef.get<Queue>(getQueueToken(name), { strict: false }),
-    );
-    return this.queues[shard];
+  // The event workers of this process.
+  onSignal(listener: (shards: number[]) => void): void {
+    this.local = listener;
+  }
+
+  signal(shards: Iterable<number>): void {
+    for (const shard of shards) this.pending.add(shard);
+    if (this.timer || this.pending.size === 0) return;
+    this.timer = setTimeout(() => this.flush(), SIGNAL_WINDOW_MS);
+    this.timer.unref();
+  }
+
+  private flush(): void {
+    const shards = [...this.pending];
+    this.pending.clear();
+    this.timer = null;
+    this.local?.(shards);
+    this.redis.publish(this.channel, shards.join(',')).catch(() => undefined);
   }
 }
