@@ -41,19 +41,20 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 
-// A TypeScript entry point in its own process, pinned to the service CPU; `probe` is a path that
-// answers (below 500) once it listens.
+// A TypeScript entry point in its own process, pinned to the service CPU (or `cpu`); `probe` is a
+// path that answers (below 500) once it listens.
 export async function startPinned(
   script: string,
   env: Record<string, string>,
   probe: string,
+  cpu = SERVICE_CPU,
 ): Promise<Service> {
   const port = await freePort();
   const child = spawn(
     'taskset',
     [
       '-c',
-      SERVICE_CPU,
+      cpu,
       process.execPath,
       ...serviceHeapFlags({ ...process.env, NODE_OPTIONS: '' }),
       '-r',
@@ -97,6 +98,7 @@ export function startTraitbase(
   role: 'api' | 'worker',
   definitionsDir: string,
   env: Record<string, string> = {},
+  cpu = SERVICE_CPU,
 ): Promise<Service> {
   return startPinned(
     'src/main.ts',
@@ -112,6 +114,7 @@ export function startTraitbase(
       ...env,
     },
     '/health/live',
+    cpu,
   );
 }
 
