@@ -37,8 +37,10 @@ function ProfileView({
   live: boolean;
 }) {
   const timeline = useProfileTimeline(identity, moment, profile);
-  // The moment explained: the "as of", or the instant "Why?" was pressed.
+  // The moment explained: the "as of", or the instant "Why?" was pressed; as known at the "Known
+  // at" picker's moment when one is set (else what was served then).
   const [explainAt, setExplainAt] = useState<string | null>(null);
+  const explainKnownAt = moment.knownAt ? (profile.knownAt ?? moment.knownAt) : null;
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-end">
@@ -81,7 +83,9 @@ function ProfileView({
           </Text>
         }
       >
-        {explainAt && <ProfileExplain identity={identity} at={explainAt} />}
+        {explainAt && (
+          <ProfileExplain identity={identity} at={explainAt} knownAt={explainKnownAt} />
+        )}
       </Drawer>
       <Section title="Traits">
         <ProfileTraits traits={profile.traits} />
