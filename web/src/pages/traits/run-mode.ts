@@ -35,6 +35,7 @@ interface Counts {
 export function runCountsText(
   run: { metadata: unknown; counts: Counts },
   sourceKind?: string,
+  withMode = true,
 ): string {
   const mode = runMode(run, sourceKind);
   const m = (run.metadata ?? {}) as { size?: unknown; entered?: unknown; exited?: unknown };
@@ -50,5 +51,5 @@ export function runCountsText(
           `${run.counts.changed} changed`,
           ...(run.counts.rejected > 0 ? [`${run.counts.rejected} rejected`] : []),
         ];
-  return [...parts, ...(mode ? [mode] : [])].join(' · ');
+  return [...parts, ...(mode && withMode ? [mode] : [])].join(' · ');
 }

@@ -43,7 +43,7 @@ function LastRun({
         ['Run', <RunId key="r" id={run.id} full />],
         ['Status', <StatusBadge key="s" status={run.status} />],
         ['Mode', runMode(run, sourceKind)],
-        ['Did', runCountsText(run, sourceKind)],
+        ['Did', runCountsText(run, sourceKind, false)],
         ['Started', <DateTime key="t" value={run.startedAt} />],
         ['Duration', formatDuration(run.durationMs)],
         ['Read', run.counts.read],
