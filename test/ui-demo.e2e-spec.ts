@@ -186,12 +186,15 @@ describe('ops UI on the demo data', () => {
     await page.waitForLoadState('networkidle');
     await screenshot(page, 'demo-profile-known-at');
     // Explain passes the picker's knownAt: the moment of the load, as known a moment ago.
-    // (Both pickers set through the address: the pickers themselves are exercised above.)
+    // One picker right after the other: neither change is lost.
     const knownNow = new Date(Date.now() - 1000).toISOString().slice(0, 19);
-    await visit(
-      page,
-      `/profiles?type=user_id&value=${member}&asOf=${loadedAt}.000Z&knownAt=${knownNow}.000Z`,
-      table('Traits'),
+    await page.getByLabel('As of (UTC)').fill(loadedAt);
+    await page.waitForURL(/asOf=/);
+    await page.getByLabel('Known at (UTC)').fill(knownNow);
+    await page.waitForURL(
+      (url) =>
+        url.searchParams.get('asOf') === `${loadedAt}.000Z` &&
+        url.searchParams.get('knownAt') === `${knownNow}.000Z`,
     );
     await row(page, 'Traits', 'audience:at_risk_spenders').waitFor();
     await page.getByRole('button', { name: 'Why? (explain)' }).click();

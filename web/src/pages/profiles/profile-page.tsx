@@ -166,7 +166,9 @@ export function ProfilePage() {
   const moment = { asOf: params.get('asOf'), knownAt: params.get('knownAt') };
 
   const update = (next: Record<string, string | null>) => {
-    const merged = new URLSearchParams(params);
+    // From the address itself: the router renders a navigation as a transition, so a change made a
+    // moment ago (the other picker) may not have reached `params` yet, and must not be lost.
+    const merged = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(next)) {
       if (v === null) merged.delete(k);
       else merged.set(k, v);
