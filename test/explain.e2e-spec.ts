@@ -25,9 +25,10 @@ type Id = { type: string; value: string };
 
 const PROVENANCE =
   'provenance { sourceKind sourceRef runId definitionVersion observedAt ingestedAt identity { type value } }';
-const EXPLAIN = `query E($id: IdentityInput!, $at: DateTime!, $first: Int, $after: String, $cfirst: Int, $cafter: String) {
-  explain(identity: $id, at: $at) {
+const EXPLAIN = `query E($id: IdentityInput!, $at: DateTime!, $knownAt: DateTime, $first: Int, $after: String, $cfirst: Int, $cafter: String) {
+  explain(identity: $id, at: $at, knownAt: $knownAt) {
     at
+    knownAt
     profile { id knownAt identities { type value } }
     values {
       trait { name value status ${PROVENANCE} }
@@ -295,6 +296,67 @@ describe('explain(identity, at)', () => {
     expect(await walk('corrections')).toEqual(whole.corrections.nodes);
   });
 
+  it('with knownAt answers what had been recorded by then about `at`, as the profile read does; corrections are what came after knownAt', async () => {
+    const id: Id = { type: 'user_id', value: `known-${randomUUID()}` };
+    const beforeAny = await stamp();
+    await write([
+      {
+        identity: id,
+        trait: 'difficulty',
+        value: 'easy',
+        observedAt: iso(new Date(Date.now() - hours(3))),
+      },
+    ]);
+    const at = await stamp();
+    // Late rows: valid before `at`, recorded after it; one before knownAt, one after.
+    await write([
+      {
+        identity: id,
+        trait: 'difficulty',
+        value: 'hard',
+        observedAt: iso(new Date(at.getTime() - hours(1))),
+      },
+    ]);
+    const knownAt = await stamp();
+    await write([
+      {
+        identity: id,
+        trait: 'difficulty',
+        value: 'easy',
+        observedAt: iso(new Date(at.getTime() - hours(0.5))),
+      },
+    ]);
+    const served = await explain(id, at);
+    expect(served.knownAt).toBe(iso(at));
+    expect(valueOf(served, 'difficulty').trait.value).toBe('easy');
+    expect(served.corrections.nodes.map((c: any) => c.value)).toEqual(['hard', 'easy']);
+
+    const later = await explain(id, at, t.adminKey, { knownAt: iso(knownAt) });
+    expect(later.knownAt).toBe(iso(knownAt));
+    expect(later.profile.knownAt).toBe(iso(knownAt));
+    expect(valueOf(later, 'difficulty').trait.value).toBe('hard');
+    expect(later.changes.nodes.filter((c: any) => c.kind === 'trait')).toContainEqual(
+      expect.objectContaining({ trait: 'difficulty', before: 'easy', after: 'hard' }),
+    );
+    expect(later.corrections.nodes.map((c: any) => c.value)).toEqual(['easy']);
+    // The same pair read through profile(asOf, knownAt) serves the same values.
+    const profile = await gql<any>(
+      t.url,
+      `query P($id: IdentityInput!, $asOf: DateTime, $knownAt: DateTime) { profile(identity: $id, asOf: $asOf, knownAt: $knownAt) { knownAt traits { name value } } }`,
+      { id, asOf: iso(at), knownAt: iso(knownAt) },
+      t.adminKey,
+    );
+    expect(profile.data.profile.traits).toEqual(
+      later.values.map((v: any) => ({ name: v.trait.name, value: v.trait.value })),
+    );
+    // Known now: every correction is in the answer, none is left.
+    const now = await explain(id, at, t.adminKey, { knownAt: iso(await stamp()) });
+    expect(valueOf(now, 'difficulty').trait.value).toBe('easy');
+    expect(now.corrections.nodes).toEqual([]);
+    // Before anything about the identity was recorded, it was not known.
+    expect(await explain(id, at, t.adminKey, { knownAt: iso(beforeAny) })).toBeNull();
+  });
+
   it('answers null for an identity not known then, and refuses bad input naming the field', async () => {
     expect(
       await explain({ type: 'user_id', value: `nobody-${randomUUID()}` }, await stamp()),
@@ -310,6 +372,10 @@ describe('explain(identity, at)', () => {
     expect(await bad({ first: 501 })).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' } });
     expect(await bad({ at: iso(new Date(Date.now() + hours(1))) })).toMatchObject({
       message: 'at: must not be in the future',
+    });
+    expect(await bad({ knownAt: iso(new Date(Date.now() + hours(1))) })).toMatchObject({
+      message: 'knownAt: must not be in the future',
+      extensions: { code: 'BAD_USER_INPUT' },
     });
     const anonymous = await gql<any>(t.url, EXPLAIN, { id, at });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');

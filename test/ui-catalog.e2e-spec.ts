@@ -1,4 +1,5 @@
 import { gql } from './utils/graphql-request';
+import { sql } from './utils/sql';
 import { MODEL_VERSION, NOTEBOOK, startUiWorld, UiWorld } from './utils/ui-world';
 import { ensureWebBuilt } from './utils/web-build';
 
@@ -125,8 +126,66 @@ describe('catalogue fields and the web UI assets', () => {
     });
   });
 
+  it('lastRunWithWork passes over idle incremental runs and counts them; a failure is never passed over', async () => {
+    const SUMMARY = `query($name: String!) { traitDefinition(name: $name) {
+      lastRun { id } lastRunWithWork { run { id status counts { read } } idleRunsSince lastIdleRunAt } } }`;
+    const summary = async () =>
+      (await gql<any>(w.t.url, SUMMARY, { name: 'lifetime_value' }, w.keys.admin)).data
+        .traitDefinition;
+    const before = await summary();
+    expect(before.lastRunWithWork).toEqual({
+      run: { id: before.lastRun.id, status: 'succeeded', counts: { read: 60 } },
+      idleRunsSince: 0,
+      lastIdleRunAt: null,
+    });
+    // Two incremental syncs later that found nothing new (as a sync with no row past the high-water
+    // mark records), then one that failed reading nothing.
+    const insert = (status: string, minutesLater: number) =>
+      sql<{ id: string; started_at: Date }>(
+        w.t,
+        `INSERT INTO run (source_kind, source, status, metadata, started_at, finished_at)
+         SELECT source_kind, source, $2, '{"mode": "incremental"}', started_at + make_interval(mins => $3),
+           started_at + make_interval(mins => $3) FROM run WHERE id = $1 RETURNING id, started_at`,
+        [before.lastRun.id, status, minutesLater],
+      );
+    const idle = [await insert('succeeded', 1), await insert('succeeded', 2)];
+    try {
+      const after = await summary();
+      expect(after.lastRun.id).toBe(idle[1][0].id);
+      expect(after.lastRunWithWork).toEqual({
+        run: before.lastRunWithWork.run,
+        idleRunsSince: 2,
+        lastIdleRunAt: idle[1][0].started_at.toISOString(),
+      });
+      idle.push(await insert('failed', 3));
+      expect((await summary()).lastRunWithWork).toMatchObject({
+        run: { id: idle[2][0].id, status: 'failed', counts: { read: 0 } },
+        idleRunsSince: 0,
+      });
+    } finally {
+      await sql(w.t, 'DELETE FROM run WHERE id = ANY($1::uuid[])', [idle.map((r) => r[0].id)]);
+    }
+  });
+
   it('an API trait has no source runs; lastRun is admin only', async () => {
     expect((await trait('coins', w.keys.admin, true)).data.traitDefinition.lastRun).toBeNull();
+    const noRuns = await gql<any>(
+      w.t.url,
+      '{ traitDefinition(name: "coins") { lastRunWithWork { idleRunsSince } } }',
+      {},
+      w.keys.admin,
+    );
+    expect(noRuns.data.traitDefinition.lastRunWithWork).toBeNull();
+    const readOnly = await gql<any>(
+      w.t.url,
+      '{ traitDefinition(name: "lifetime_value") { lastRunWithWork { idleRunsSince } } }',
+      {},
+      w.keys.read,
+    );
+    expect(readOnly.errors?.[0]).toMatchObject({
+      path: ['traitDefinition', 'lastRunWithWork'],
+      extensions: { code: 'FORBIDDEN' },
+    });
     const read = await trait('coins', w.keys.read, true);
     expect(read.errors?.[0]).toMatchObject({
       path: ['traitDefinition', 'lastRun'],

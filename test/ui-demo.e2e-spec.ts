@@ -138,8 +138,12 @@ describe('ops UI on the demo data', () => {
     await visit(page, '/traits', table('Traits'));
     for (const a of demo.audiences) {
       const r = row(page, 'Traits', `audience:${a.slug}`);
-      await expect(r.textContent()).resolves.toMatch(/succeeded.*read/);
       await expect(r.textContent()).resolves.not.toContain('no runs');
+      // The last run that did work, not an idle incremental one (docs/ui.md#last-run); a full
+      // evaluation shows the audience's size then and who entered and exited.
+      await expect(r.textContent()).resolves.toMatch(
+        /succeeded.*(\d+ members · \d+ entered · \d+ exited · full evaluation|[1-9]\d* read · \d+ changed · incremental)/,
+      );
     }
     await screenshot(page, 'demo-traits');
     const shot = new Set<string>();
@@ -181,6 +185,33 @@ describe('ops UI on the demo data', () => {
     await row(page, 'Traits', 'audience:at_risk_spenders').waitFor();
     await page.waitForLoadState('networkidle');
     await screenshot(page, 'demo-profile-known-at');
+    // Explain passes the picker's knownAt: the moment of the load, as known a moment ago.
+    // One picker right after the other: neither change is lost.
+    const knownNow = new Date(Date.now() - 1000).toISOString().slice(0, 19);
+    await page.getByLabel('As of (UTC)').fill(loadedAt);
+    await page.waitForURL(/asOf=/);
+    await page.getByLabel('Known at (UTC)').fill(knownNow);
+    await page.waitForURL(
+      (url) =>
+        url.searchParams.get('asOf') === `${loadedAt}.000Z` &&
+        url.searchParams.get('knownAt') === `${knownNow}.000Z`,
+    );
+    await row(page, 'Traits', 'audience:at_risk_spenders').waitFor();
+    await page.getByRole('button', { name: 'Why? (explain)' }).click();
+    const drawer = page.getByRole('dialog');
+    await drawer.getByText(`as known at ${knownNow.replace('T', ' ')} UTC`).waitFor();
+    await drawer
+      .getByRole('table', { name: 'Explained values' })
+      .getByRole('row')
+      .filter({ hasText: 'audience:at_risk_spenders' })
+      .waitFor();
+    await drawer
+      .getByText(`Corrections recorded after ${knownNow.replace('T', ' ')} UTC`)
+      .waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'demo-profile-explain-known-at');
+    await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
     // Known at a moment before the load: nothing had been recorded of this player.
     await page.getByLabel('Known at (UTC)').fill(before);
     await page.getByText(`No profile has the identity user_id:${member}`).waitFor();

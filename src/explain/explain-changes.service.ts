@@ -19,7 +19,7 @@ import type {
   ExplainChangePageModel,
   ExplainCorrectionPageModel,
 } from './explain.models';
-import { CHANGES_WINDOW_MS, Explanation } from './explanation';
+import { CHANGES_WINDOW_MS, graphAtOf, type Explanation } from './explanation';
 
 // Identities recorded on the profile (no merge brought them) sort last among changes at an instant.
 const IDENTITY_RECORDED_RANK = 2;
@@ -27,7 +27,7 @@ const IDENTITY_RECORDED_RANK = 2;
 type Sorted = { node: Omit<ExplainChangeModel, 'cursor'>; key: Keyset };
 
 // The lists of explain that grow with history, a page at a time: the changes of the 24 h before
-// `at` (trait values, as known at `at`, and the identity graph) and the later corrections.
+// `at` (trait values, as known at `knownAt`, and the identity graph) and the later corrections.
 @Injectable()
 export class ExplainChangesService {
   constructor(
@@ -47,8 +47,9 @@ export class ExplainChangesService {
     const { members, id } = e.profile;
     const [names, traitIds] = await this.visibleTraits(principal);
     const [traits, merges] = await Promise.all([
-      this.timeline.changesIn(members, from, e.at, traitIds, cursor, first + 1),
-      this.history.changesIn(id, members, from, e.at, cursor, first + 1),
+      this.timeline.changesIn(members, from, e.at, e.knownAt, traitIds, cursor, first + 1),
+      // Merges and unmerges take effect when recorded: none recorded after knownAt is known.
+      this.history.changesIn(id, members, from, graphAtOf(e), cursor, first + 1),
     ]);
     const sorted: Sorted[] = [
       ...traits.map((r) => ({
@@ -87,8 +88,8 @@ export class ExplainChangesService {
     };
   }
 
-  // Values recorded after `at` that were valid at `at`, through the identities the profile had
-  // then (as known now), in the order they arrived.
+  // Values recorded after `knownAt` that were valid at `at`, through the identities the profile
+  // had then (as known now), in the order they arrived.
   async corrections(
     principal: Principal,
     e: Explanation,
@@ -98,7 +99,14 @@ export class ExplainChangesService {
     const cursor = decodeCursor('after', after, [0]);
     const members = await this.history.membersAt(e.profile.id, e.at, e.askedAt);
     const [names, traitIds] = await this.visibleTraits(principal);
-    const rows = await this.timeline.correctionsAt(members, e.at, traitIds, cursor, first + 1);
+    const rows = await this.timeline.correctionsAt(
+      members,
+      e.at,
+      e.knownAt,
+      traitIds,
+      cursor,
+      first + 1,
+    );
     const page = rows.slice(0, first);
     const cursorOf = (r: (typeof rows)[number]) =>
       encodeCursor({ at: r.sortAt, rank: 0, key: r.id });

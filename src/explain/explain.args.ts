@@ -24,6 +24,15 @@ export class ExplainArgs {
   @Field(() => GraphQLISODateTime, { description: 'The instant to explain (not in the future)' })
   @IsDate()
   at!: Date;
+
+  @Field(() => GraphQLISODateTime, {
+    nullable: true,
+    description:
+      'Answer with only what had been recorded by this time (default `at`: what was served then; not in the future)',
+  })
+  @IsOptional()
+  @IsDate()
+  knownAt?: Date;
 }
 
 @ArgsType()

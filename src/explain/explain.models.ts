@@ -62,7 +62,7 @@ export class ExplainChangePageModel {
 
 @ObjectType('ExplainCorrection', {
   description:
-    'A value recorded after the instant explained that was valid at it (a late row, a backfill)',
+    'A value recorded after `knownAt` that was valid at the instant explained (a late row, a backfill)',
 })
 export class ExplainCorrectionModel {
   @Field() trait!: string;
@@ -86,8 +86,12 @@ export class ExplainCorrectionPageModel {
 })
 export class ExplanationModel {
   @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => GraphQLISODateTime, {
+    description: 'What had been recorded by then is the answer (default `at`)',
+  })
+  knownAt!: Date;
   @Field(() => ProfileModel, {
-    description: 'The profile the identity was on then, read as of `at` and as known at `at`',
+    description: 'The profile the identity was on then, read as of `at` and as known at `knownAt`',
   })
   profile!: ProfileModel;
 }

@@ -3,8 +3,8 @@ import { CurrentPrincipal } from '../api-keys/current-principal.decorator';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import type { Principal } from '../api-keys/scopes';
 import type { HistoricalRef } from '../profiles/profile-ref';
-import { AUDIENCE_PREFIX } from '../trait-definitions/rules/reserved-names';
 import { ProfileModel } from '../profiles/profile.model';
+import { AUDIENCE_PREFIX } from '../trait-definitions/rules/reserved-names';
 import { ExplainChangesService } from './explain-changes.service';
 import { ExplainArgs, ExplainPageArgs } from './explain.args';
 import {
@@ -31,7 +31,7 @@ export class ExplainResolver {
       'What was served for an identity at an instant, and why; null when the identity was not known then',
   })
   explain(@Args() args: ExplainArgs): Promise<Explanation | null> {
-    return this.explainer.explain(args.identity.type, args.identity.value, args.at);
+    return this.explainer.explain(args.identity.type, args.identity.value, args.at, args.knownAt);
   }
 
   @ResolveField(() => ProfileModel)
@@ -40,7 +40,7 @@ export class ExplainResolver {
   }
 
   @ResolveField(() => [ExplainedValueModel], {
-    description: 'The values served then: valid at `at` as known at `at`, by trait name',
+    description: 'The values served then: valid at `at` as known at `knownAt`, by trait name',
   })
   values(
     @Parent() e: Explanation,
@@ -50,7 +50,8 @@ export class ExplainResolver {
   }
 
   @ResolveField(() => [AudienceMembershipModel], {
-    description: 'Audiences the profile was a member of then, as known then (its audience: traits)',
+    description:
+      'Audiences the profile was a member of at `at`, as known at `knownAt` (its audience: traits)',
   })
   async memberships(
     @Parent() e: Explanation,
@@ -59,12 +60,15 @@ export class ExplainResolver {
     const values = await this.explainer.values(principal, e);
     return values
       .filter((v) => v.trait.name.startsWith(AUDIENCE_PREFIX) && v.trait.value === true)
-      .map((v) => ({ audience: v.trait.name.slice(AUDIENCE_PREFIX.length), since: v.trait.updatedAt }));
+      .map((v) => ({
+        audience: v.trait.name.slice(AUDIENCE_PREFIX.length),
+        since: v.trait.updatedAt,
+      }));
   }
 
   @ResolveField(() => ExplainChangePageModel, {
     description:
-      'Every change in the 24 h before `at`, as known at `at`, with its cause; newest first',
+      'Every change in the 24 h before `at`, as known at `knownAt`, with its cause; newest first',
   })
   changes(
     @Parent() e: Explanation,
@@ -75,7 +79,8 @@ export class ExplainResolver {
   }
 
   @ResolveField(() => ExplainCorrectionPageModel, {
-    description: 'Values recorded after `at` that were valid at `at`, each with when it arrived',
+    description:
+      'Values recorded after `knownAt` that were valid at `at`, each with when it arrived',
   })
   corrections(
     @Parent() e: Explanation,

@@ -7,10 +7,11 @@ import { isHistorical } from '../profiles/profile-ref';
 import { ProfilesService } from '../profiles/profiles.service';
 import { TraitCatalogService } from '../trait-definitions/trait-catalog.service';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
-import type { ExplainedValue, Explanation } from './explanation';
+import { graphAtOf, type ExplainedValue, type Explanation } from './explanation';
 
-// explain(identity, at) (SPEC §3.5, docs/time-travel.md): the profile the identity was on at `at`
-// and the values it served then — valid at `at` as known at `at` — each with its provenance, the
+// explain(identity, at, knownAt) (SPEC §3.5, docs/time-travel.md): the profile the identity was on
+// at `at` and the values it served then — valid at `at` as known at knownAt (default `at`) — each
+// with its provenance, the
 // definition of the version that produced it, and the merge that brought it, if one did.
 @Injectable()
 export class ExplainService {
@@ -21,11 +22,14 @@ export class ExplainService {
     private readonly catalog: TraitCatalogService,
   ) {}
 
-  // Null when the identity was not known at `at`.
+  // Null when the identity was not known at knownAt (default `at`: what was served then). A later
+  // knownAt answers with what had been recorded by then about `at` (a late row, a backfill); an
+  // earlier one with what was known before `at`. Neither may be in the future.
   async explain(
     type: string,
     value: string,
     at: Date,
+    knownAt?: Date | null,
     askedAt = new Date(),
   ): Promise<Explanation | null> {
     if (at.getTime() > askedAt.getTime()) {
@@ -33,9 +37,9 @@ export class ExplainService {
         at: 'must not be in the future',
       });
     }
-    const profile = await this.profiles.findByIdentity(type, value, at, at);
+    const profile = await this.profiles.findByIdentity(type, value, at, knownAt ?? at);
     if (!profile || !isHistorical(profile)) return null;
-    return { at, askedAt, profile };
+    return { at, knownAt: profile.knownAt, askedAt, profile };
   }
 
   // The values served at `at` that the key may read (masked like every profile read).
@@ -51,7 +55,7 @@ export class ExplainService {
       ),
       this.history.arrivals(
         served.map(({ stored: s }) => s.identity),
-        e.at,
+        graphAtOf(e),
       ),
     ]);
     return served.map(({ view, stored: s }) => ({

@@ -95,6 +95,7 @@ export class TraitTimeline {
     members: readonly IdentityRef[],
     from: Date,
     to: Date,
+    knownAt: Date,
     traitIds: readonly number[],
     after: Keyset | null,
     limit: number,
@@ -113,6 +114,7 @@ export class TraitTimeline {
       k.mode,
       k.key,
       limit,
+      knownAt,
     ]);
     return rows.map((r) => ({
       ...toRow(r),
@@ -124,6 +126,7 @@ export class TraitTimeline {
   async correctionsAt(
     members: readonly IdentityRef[],
     at: Date,
+    knownAt: Date,
     traitIds: readonly number[],
     after: Keyset | null,
     limit: number,
@@ -137,6 +140,7 @@ export class TraitTimeline {
       after?.at ?? null,
       after?.key ?? null,
       limit,
+      knownAt,
     ]);
     return rows.map(toRow);
   }

@@ -54,33 +54,33 @@ WHERE ${OF_MEMBERS('r')} AND r.trait_id = $3 AND r.valid_from <= $4 AND r.ingest
 ORDER BY r.valid_from DESC, r.id DESC
 LIMIT $6`;
 
-// Changes of the served values valid in ($3, $4] as known at $4, of the traits $5, each with the
-// value before it; newest first after a keyset cursor: $6 at, $7 mode (le | lt | key), $8 id;
-// $9 at most.
+// Changes of the served values valid in ($3, $4] as known at $10, of the traits $5, each with the
+// value before it (as known at $10); newest first after a keyset cursor: $6 at, $7 mode
+// (le | lt | key), $8 id; $9 at most.
 export const CHANGES_IN = `
 WITH ${MEMBERS}
 SELECT ${ROW}, ${usText('r.valid_from')} AS sort_at, b.value AS before_value, b.found AS had_before
 FROM trait_revision r
 LEFT JOIN LATERAL (
   SELECT p.value, true AS found FROM trait_revision p
-  WHERE ${OF_MEMBERS('p')} AND p.trait_id = r.trait_id AND p.ingested_at <= $4 AND ${LIVE('p')}
+  WHERE ${OF_MEMBERS('p')} AND p.trait_id = r.trait_id AND p.ingested_at <= $10 AND ${LIVE('p')}
     AND (p.valid_from, p.id) < (r.valid_from, r.id)
   ORDER BY p.valid_from DESC, p.id DESC LIMIT 1) b ON true
 WHERE ${OF_MEMBERS('r')} AND r.trait_id = ANY($5::int[]) AND r.valid_from > $3 AND r.valid_from <= $4
-  AND r.ingested_at <= $4 AND ${LIVE('r')}
+  AND r.ingested_at <= $10 AND ${LIVE('r')}
   AND ($6::timestamptz IS NULL OR r.valid_from < $6
        OR (r.valid_from = $6 AND ($7 = 'le' OR ($7 = 'key' AND r.id < $8::bigint))))
 ORDER BY r.valid_from DESC, r.id DESC
 LIMIT $9`;
 
-// Later corrections: revisions of the traits $4 recorded after $3 that were valid at $3 — each
+// Later corrections: revisions of the traits $4 recorded after $8 that were valid at $3 — each
 // the value in force at $3 as known when it arrived — oldest arrival first after the cursor
 // ($5 ingested_at, $6 id), $7 at most.
 export const CORRECTIONS_AT = `
 WITH ${MEMBERS}
 SELECT ${ROW}, ${usText('r.ingested_at')} AS sort_at
 FROM trait_revision r
-WHERE ${OF_MEMBERS('r')} AND r.trait_id = ANY($4::int[]) AND r.ingested_at > $3 AND r.valid_from <= $3
+WHERE ${OF_MEMBERS('r')} AND r.trait_id = ANY($4::int[]) AND r.ingested_at > $8 AND r.valid_from <= $3
   AND ${LIVE('r')}
   AND NOT EXISTS (
     SELECT 1 FROM trait_revision n

@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { RunSummaryModel } from '../../../runs/graphql/run-summary.model';
 import type { RunModel } from '../../../runs/graphql/run.model';
 import { RunRow, toRunModel } from '../../../runs/graphql/runs-query.service';
 import { RunnableSources } from '../../../runs/runnable-sources';
 import type { TraitSourceSpec } from '../../../trait-definitions/trait-spec';
 import type { DbtLineageModel } from './dbt-lineage.model';
 import * as SQL from './lineage.sql';
+
+type SummaryRow = RunRow & { idle_runs_since: number; last_idle_run_at: Date | null };
 
 interface DbtModelRow {
   unique_id: string;
@@ -40,9 +43,26 @@ export class SourceLineageService {
   }
 
   async lastRun(source: Record<string, unknown>): Promise<RunModel | null> {
-    const key = this.runnables.runKeyOfTrait(String(source.kind), source as TraitSourceSpec);
+    const key = this.runKey(source);
     if (!key) return null;
     const [row] = await this.db.query<RunRow[]>(SQL.LATEST_RUN, [source.kind, key]);
     return row ? toRunModel(row) : null;
+  }
+
+  // The latest run that did work and the idle incremental runs since (docs/ui.md#last-run).
+  async lastRunWithWork(source: Record<string, unknown>): Promise<RunSummaryModel | null> {
+    const key = this.runKey(source);
+    if (!key) return null;
+    const [row] = await this.db.query<SummaryRow[]>(SQL.LAST_RUN_WITH_WORK, [source.kind, key]);
+    if (!row.id && row.idle_runs_since === 0) return null;
+    return {
+      run: row.id ? toRunModel(row) : null,
+      idleRunsSince: row.idle_runs_since,
+      lastIdleRunAt: row.last_idle_run_at,
+    };
+  }
+
+  private runKey(source: Record<string, unknown>): string | undefined {
+    return this.runnables.runKeyOfTrait(String(source.kind), source as TraitSourceSpec);
   }
 }

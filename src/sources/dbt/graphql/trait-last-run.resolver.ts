@@ -3,6 +3,7 @@ import { CurrentPrincipal } from '../../../api-keys/current-principal.decorator'
 import { RequireScopes } from '../../../api-keys/require-scopes.decorator';
 import { hasScope, Principal } from '../../../api-keys/scopes';
 import { DomainError, ErrorCode } from '../../../common/errors/domain-error';
+import { RunSummaryModel } from '../../../runs/graphql/run-summary.model';
 import { RunModel } from '../../../runs/graphql/run.model';
 import { TraitDefinitionModel } from '../../../trait-definitions/trait-definition.model';
 import { SourceLineageService } from './source-lineage.service';
@@ -23,9 +24,26 @@ export class TraitLastRunResolver {
     @Parent() def: TraitDefinitionModel,
     @CurrentPrincipal() principal: Principal,
   ): Promise<RunModel | null> {
-    if (!hasScope(principal, 'admin')) {
-      throw new DomainError(ErrorCode.FORBIDDEN, 'this key lacks the scope admin');
-    }
+    requireAdmin(principal);
     return this.lineage.lastRun(def.source as Record<string, unknown>);
+  }
+
+  @ResolveField(() => RunSummaryModel, {
+    nullable: true,
+    description:
+      'The latest run of the source that did work, and the idle incremental runs since (what the catalogue shows as its last run); admin only',
+  })
+  lastRunWithWork(
+    @Parent() def: TraitDefinitionModel,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<RunSummaryModel | null> {
+    requireAdmin(principal);
+    return this.lineage.lastRunWithWork(def.source as Record<string, unknown>);
+  }
+}
+
+function requireAdmin(principal: Principal): void {
+  if (!hasScope(principal, 'admin')) {
+    throw new DomainError(ErrorCode.FORBIDDEN, 'this key lacks the scope admin');
   }
 }

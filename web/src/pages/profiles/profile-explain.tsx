@@ -72,12 +72,22 @@ function changeText(c: Explanation['changes']['nodes'][number]): string {
 }
 
 function ExplanationView({ e }: { e: Explanation }) {
+  // knownAt defaults to `at` (what was served then); another one reads `at` as known then.
+  const servedThen = e.knownAt === e.at;
   return (
     <Stack gap="md">
-      <Text size="sm">
-        What was served at <b>{formatTime(e.at)}</b> (valid then, as known then) from profile{' '}
-        <Code>{e.profile.id.slice(0, 8)}</Code>, revision {e.profile.revision}.
-      </Text>
+      {servedThen ? (
+        <Text size="sm">
+          What was served at <b>{formatTime(e.at)}</b> (valid then, as known then) from profile{' '}
+          <Code>{e.profile.id.slice(0, 8)}</Code>, revision {e.profile.revision}.
+        </Text>
+      ) : (
+        <Text size="sm">
+          What was true at <b>{formatTime(e.at)}</b> as known at <b>{formatTime(e.knownAt)}</b>{' '}
+          (only what had been recorded by then) from profile <Code>{e.profile.id.slice(0, 8)}</Code>
+          , revision {e.profile.revision}.
+        </Text>
+      )}
       <Values values={e.values} />
       <div>
         <Title order={4} size="h6" mb={4}>
@@ -122,7 +132,9 @@ function ExplanationView({ e }: { e: Explanation }) {
       </div>
       <div>
         <Title order={4} size="h6" mb={4}>
-          Corrections recorded later
+          {servedThen
+            ? 'Corrections recorded later'
+            : `Corrections recorded after ${formatTime(e.knownAt)}`}
         </Title>
         {e.corrections.nodes.length === 0 ? (
           <Text size="sm" c="dimmed">
@@ -143,9 +155,18 @@ function ExplanationView({ e }: { e: Explanation }) {
   );
 }
 
-// explain(identity, at): what was served at a moment and why.
-export function ProfileExplain({ identity, at }: { identity: IdentityKey; at: string }) {
-  const [result] = useQuery({ query: ExplainQuery, variables: { identity, at } });
+// explain(identity, at, knownAt): what was served at a moment and why; with knownAt (the profile
+// page's "Known at" picker), what had been recorded by then about that moment.
+export function ProfileExplain({
+  identity,
+  at,
+  knownAt,
+}: {
+  identity: IdentityKey;
+  at: string;
+  knownAt: string | null;
+}) {
+  const [result] = useQuery({ query: ExplainQuery, variables: { identity, at, knownAt } });
   return (
     <QueryState label="the explanation" result={result}>
       {(data) =>
@@ -153,7 +174,8 @@ export function ProfileExplain({ identity, at }: { identity: IdentityKey; at: st
           <ExplanationView e={data.explain} />
         ) : (
           <Alert color="gray" role="status" title="Not known then">
-            The identity {identity.type}:{identity.value} was not recorded by {formatTime(at)}.
+            The identity {identity.type}:{identity.value} was not recorded by{' '}
+            {formatTime(knownAt && Date.parse(knownAt) < Date.parse(at) ? knownAt : at)}.
           </Alert>
         )
       }

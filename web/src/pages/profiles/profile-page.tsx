@@ -37,8 +37,10 @@ function ProfileView({
   live: boolean;
 }) {
   const timeline = useProfileTimeline(identity, moment, profile);
-  // The moment explained: the "as of", or the instant "Why?" was pressed.
+  // The moment explained: the "as of", or the instant "Why?" was pressed; as known at the "Known
+  // at" picker's moment when one is set (else what was served then).
   const [explainAt, setExplainAt] = useState<string | null>(null);
+  const explainKnownAt = moment.knownAt ? (profile.knownAt ?? moment.knownAt) : null;
   return (
     <Stack gap="md">
       <Group justify="space-between" align="flex-end">
@@ -81,7 +83,9 @@ function ProfileView({
           </Text>
         }
       >
-        {explainAt && <ProfileExplain identity={identity} at={explainAt} />}
+        {explainAt && (
+          <ProfileExplain identity={identity} at={explainAt} knownAt={explainKnownAt} />
+        )}
       </Drawer>
       <Section title="Traits">
         <ProfileTraits traits={profile.traits} />
@@ -162,7 +166,9 @@ export function ProfilePage() {
   const moment = { asOf: params.get('asOf'), knownAt: params.get('knownAt') };
 
   const update = (next: Record<string, string | null>) => {
-    const merged = new URLSearchParams(params);
+    // From the address itself: the router renders a navigation as a transition, so a change made a
+    // moment ago (the other picker) may not have reached `params` yet, and must not be lost.
+    const merged = new URLSearchParams(window.location.search);
     for (const [k, v] of Object.entries(next)) {
       if (v === null) merged.delete(k);
       else merged.set(k, v);

@@ -79,9 +79,10 @@ export const TraitHistoryQuery = graphql(`
 `);
 
 export const ExplainQuery = graphql(`
-  query Explain($identity: IdentityInput!, $at: DateTime!) {
-    explain(identity: $identity, at: $at) {
+  query Explain($identity: IdentityInput!, $at: DateTime!, $knownAt: DateTime) {
+    explain(identity: $identity, at: $at, knownAt: $knownAt) {
       at
+      knownAt
       profile {
         id
         revision

@@ -12,6 +12,7 @@ import { RunId } from '../../components/run-id';
 import { Section } from '../../components/section';
 import { StatusBadge } from '../../components/status-badge';
 import type { TraitDetailQuery as TraitDetailResult } from '../../gql/graphql';
+import { idleRunsText, runCountsText, runMode } from './run-mode';
 import { TraitDistributionChart } from './trait-distribution-chart';
 import { TraitLineage } from './trait-lineage';
 import { TraitDetailQuery } from './trait-queries';
@@ -19,11 +20,20 @@ import { TraitVersions } from './trait-versions';
 
 type Trait = NonNullable<TraitDetailResult['traitDefinition']>;
 
-function LastRun({ run }: { run: Trait['lastRun'] }) {
+// The latest run that did work (docs/ui.md#last-run), then the idle incremental runs since.
+function LastRun({
+  summary,
+  sourceKind,
+}: {
+  summary: Trait['lastRunWithWork'];
+  sourceKind: string;
+}) {
+  const run = summary?.run;
+  const idle = summary && idleRunsText(summary);
   if (!run)
     return (
       <Text size="sm" c="dimmed">
-        This source has no runs yet, or runs per write.
+        {idle ?? 'This source has no runs yet, or runs per write.'}
       </Text>
     );
   return (
@@ -32,6 +42,8 @@ function LastRun({ run }: { run: Trait['lastRun'] }) {
       rows={[
         ['Run', <RunId key="r" id={run.id} full />],
         ['Status', <StatusBadge key="s" status={run.status} />],
+        ['Mode', runMode(run, sourceKind)],
+        ['Did', runCountsText(run, sourceKind, false)],
         ['Started', <DateTime key="t" value={run.startedAt} />],
         ['Duration', formatDuration(run.durationMs)],
         ['Read', run.counts.read],
@@ -46,6 +58,7 @@ function LastRun({ run }: { run: Trait['lastRun'] }) {
             </Text>
           ),
         ],
+        ['Since then', idle ?? 'no other run'],
       ]}
     />
   );
@@ -96,7 +109,7 @@ function TraitDetail({ trait, isAdmin }: { trait: Trait; isAdmin: boolean }) {
           </Section>
           {isAdmin && (
             <Section title="Last run">
-              <LastRun run={trait.lastRun} />
+              <LastRun summary={trait.lastRunWithWork} sourceKind={trait.sourceKind} />
             </Section>
           )}
         </Stack>

@@ -98,7 +98,7 @@ export function TraitListPage() {
                     </Table.Td>
                     {viewer.isAdmin && (
                       <Table.Td>
-                        <LastRunCell run={t.lastRun} />
+                        <LastRunCell summary={t.lastRunWithWork} sourceKind={t.sourceKind} />
                       </Table.Td>
                     )}
                   </Table.Tr>

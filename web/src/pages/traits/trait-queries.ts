@@ -1,5 +1,29 @@
 import { graphql } from '../../gql';
 
+// The catalogue's last run (docs/ui.md#last-run): the latest run that did work, and the idle ones since.
+export const LastRunSummaryFragment = graphql(`
+  fragment LastRunSummary on RunSummary {
+    run {
+      id
+      status
+      source
+      metadata
+      startedAt
+      finishedAt
+      durationMs
+      error
+      counts {
+        read
+        changed
+        unchanged
+        rejected
+      }
+    }
+    idleRunsSince
+    lastIdleRunAt
+  }
+`);
+
 export const TraitListQuery = graphql(`
   query TraitList($admin: Boolean!) {
     traitDefinitions {
@@ -17,12 +41,9 @@ export const TraitListQuery = graphql(`
         status
         startedAt
         finishedAt
-        counts {
-          read
-          changed
-          unchanged
-          rejected
-        }
+      }
+      lastRunWithWork @include(if: $admin) {
+        ...LastRunSummary
       }
     }
   }
@@ -68,17 +89,10 @@ export const TraitDetailQuery = graphql(`
       lastRun @include(if: $admin) {
         id
         status
-        source
-        startedAt
         finishedAt
-        durationMs
-        error
-        counts {
-          read
-          changed
-          unchanged
-          rejected
-        }
+      }
+      lastRunWithWork @include(if: $admin) {
+        ...LastRunSummary
       }
       versions {
         version
