@@ -9,6 +9,7 @@ import { createKey } from './utils/keys';
 import { ServerProcess, startWorkerProcess } from './utils/server-process';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { waitFor } from './utils/wait';
 
 const USERS = 10_000;
 // Per person: an anonymous track, identify x=1, tracks, identify x=2, tracks, identify x=3 — all
@@ -43,14 +44,6 @@ async function leases(t: TestApp): Promise<number[]> {
   return rows.map((r) => Number(r.n));
 }
 
-async function until(what: string, check: () => Promise<boolean>, timeoutMs: number) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('event workers share the shards', () => {
   let t: TestApp;
   let key: string;
@@ -74,18 +67,18 @@ describe('event workers share the shards', () => {
   });
 
   it(`applies ${USERS * PER_USER} events of ${USERS} people exactly once and in order, through a SIGKILL`, async () => {
-    await until(
+    await waitFor(
       'two processes holding 64 shards each',
       async () => (await leases(t)).join() === '64,64',
-      30_000,
+      {
+        timeoutMs: 30_000,
+      },
     );
 
     const at = new Date().toISOString();
     const batches: Record<string, unknown>[][] = [];
     for (let u = 0; u < USERS; u += USERS_PER_BATCH)
-      batches.push(
-        Array.from({ length: USERS_PER_BATCH }, (_, i) => messagesOf(u + i, at)).flat(),
-      );
+      batches.push(Array.from({ length: USERS_PER_BATCH }, (_, i) => messagesOf(u + i, at)).flat());
     const sending = (async () => {
       for (let i = 0; i < batches.length; i += CONCURRENT_REQUESTS) {
         const answers = await Promise.all(
@@ -98,12 +91,12 @@ describe('event workers share the shards', () => {
     })();
 
     // Midway, one worker dies without a chance to let go of anything.
-    await until(
+    await waitFor(
       `${KILL_AFTER} events applied`,
       async () =>
         (await count(t, `SELECT count(*) AS n FROM event_inbox WHERE state = 'processed'`)) >=
         KILL_AFTER,
-      120_000,
+      { timeoutMs: 120_000, everyMs: 100 },
     );
     const pendingAtKill = await count(
       t,
@@ -114,7 +107,13 @@ describe('event workers share the shards', () => {
     await sending;
 
     // The survivor takes every shard over and finishes.
-    await until('the survivor holding all 128 shards', async () => (await leases(t)).join() === '128', 30_000);
+    await waitFor(
+      'the survivor holding all 128 shards',
+      async () => (await leases(t)).join() === '128',
+      {
+        timeoutMs: 30_000,
+      },
+    );
     await waitForInboxDrained(t, 240_000);
     expect(pendingAtKill).toBeGreaterThan(0);
 
@@ -125,9 +124,9 @@ describe('event workers share the shards', () => {
     expect(states).toEqual([{ state: 'processed', n: String(USERS * PER_USER) }]);
     // Exactly once: one stored event and one feed entry per message.
     expect(await count(t, `SELECT count(*) AS n FROM events`)).toBe(USERS * PER_USER);
-    expect(
-      await count(t, `SELECT count(DISTINCT message_id) AS n FROM events`),
-    ).toBe(USERS * PER_USER);
+    expect(await count(t, `SELECT count(DISTINCT message_id) AS n FROM events`)).toBe(
+      USERS * PER_USER,
+    );
     expect(await count(t, `SELECT count(*) AS n FROM change_feed WHERE kind = 'event'`)).toBe(
       USERS * PER_USER,
     );
@@ -152,10 +151,7 @@ describe('event workers share the shards', () => {
        JOIN trait_definition d ON d.id = tv.trait_id AND d.name = 'x' GROUP BY tv.value`,
     );
     expect(values).toEqual([{ value: 3, n: String(USERS) }]);
-    const profiles = await count(
-      t,
-      `SELECT count(DISTINCT profile_id) AS n FROM events`,
-    );
+    const profiles = await count(t, `SELECT count(DISTINCT profile_id) AS n FROM events`);
     expect(profiles).toBe(USERS);
   }, 420_000);
 });

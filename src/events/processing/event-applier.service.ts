@@ -15,8 +15,8 @@ import { TrackingPlanService } from '../plan/tracking-plan.service';
 import { isTransient } from '../transient-error';
 import * as SQL from './drain.sql';
 import { EventTraitWrites } from './event-trait-writes.service';
-import type { ShardFence } from './shard-leases';
 import { PendingRow, ResolvedMessage, resolvedMessage, timedMessage } from './inbox-message';
+import type { ShardFence } from './shard-leases';
 
 const BATCH = 1000;
 // Batches per drain: a drain stays short, so the shards of a process take turns.

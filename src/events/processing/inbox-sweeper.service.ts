@@ -14,9 +14,7 @@ const RATE_RETENTION = '8 days';
 export class InboxSweeper {
   private readonly logger = new Logger(InboxSweeper.name);
 
-  constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
-  ) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async ensurePartitions(): Promise<void> {
     const created = await ensureEventPartitions(this.dataSource);
