@@ -49,3 +49,10 @@ export const inboxBacklog = new Gauge({
   help: 'Inbox messages received but not yet processed',
   registers: [registry],
 });
+
+export const eventShardsLeased = new Gauge({
+  name: 'traitbase_event_shards_leased',
+  help: 'Event shards this worker process leases (of 128), and the worker processes it sees',
+  labelNames: ['what'] as const,
+  registers: [registry],
+});

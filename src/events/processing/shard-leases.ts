@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Client } from 'pg';
+import { eventShardsLeased } from '../event-metrics';
 import { EVENT_SHARDS } from '../ingest/shard';
 import { leasePlan } from './lease-plan';
 import * as SQL from './lease.sql';
@@ -72,10 +73,13 @@ export class ShardLeases {
       plan.release.forEach((s) => this.held.delete(s));
       await client.query(SQL.RELEASE, [this.shardKey, plan.release]);
     }
-    if (plan.take.length === 0) return [];
-    const taken = await client.query<{ got: number[] }>(SQL.TAKE, [this.shardKey, plan.take]);
-    const got = taken.rows[0].got;
+    eventShardsLeased.set({ what: 'workers' }, view.members);
+    const got =
+      plan.take.length === 0
+        ? []
+        : (await client.query<{ got: number[] }>(SQL.TAKE, [this.shardKey, plan.take])).rows[0].got;
     got.forEach((s) => this.held.add(s));
+    eventShardsLeased.set({ what: 'shards' }, this.held.size);
     if (got.length > 0 || plan.release.length > 0)
       this.logger.log(
         `leases: ${this.held.size} shard(s) held (+${got.length} -${plan.release.length}), ${view.members} worker process(es)`,
@@ -121,6 +125,7 @@ export class ShardLeases {
 
   private lost(): void {
     this.held.clear();
+    eventShardsLeased.set({ what: 'shards' }, 0);
     this.client = null;
   }
 }
