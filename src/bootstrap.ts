@@ -1,9 +1,9 @@
-import { Logger, LoggerService, LogLevel, ValidationPipe } from '@nestjs/common';
+import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { handleFastifyError } from './common/errors/fastify-error-handler';
-import { validationErrorFactory } from './common/errors/validation-errors';
+import { createValidationPipe } from './common/validation-pipe';
 import type { AppConfig } from './config/configuration';
 import { requestContext, requestId } from './logging/request-context';
 import { httpRequests } from './metrics/metrics';
@@ -24,14 +24,7 @@ export async function createApp(
     logger: logger ?? LEVELS.slice(0, LEVELS.indexOf(logLevel) + 1),
     bufferLogs: false,
   });
-  app.useGlobalPipes(
-    new ValidationPipe({
-      whitelist: true,
-      forbidNonWhitelisted: true,
-      transform: true,
-      exceptionFactory: validationErrorFactory,
-    }),
-  );
+  app.useGlobalPipes(createValidationPipe());
   if (config.corsOrigins?.length) {
     app.enableCors({
       origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

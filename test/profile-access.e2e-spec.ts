@@ -50,6 +50,21 @@ describe('profile access by key scope', () => {
     expect(body).toEqual({ traits: { [level.name]: 7 } });
   });
 
+  it('serves each key, one after the other from the same cached profile, only what its scopes allow', async () => {
+    const path = `/v1/profiles/user_id:${user.value}/traits`;
+    for (let i = 0; i < 2; i++) {
+      const read = await (await rest(path, readKey)).json();
+      expect(read).toEqual({ traits: { [level.name]: 7, [stale.name]: 1 } });
+      const pii = await (await rest(path, piiKey)).json();
+      expect(pii).toEqual({ traits: { [email.name]: 'ana@example.com', [level.name]: 7, [stale.name]: 1 } });
+      const admin = await (await rest(path, t.adminKey)).json();
+      expect(Object.keys(admin.traits).sort()).toEqual([adminOnly.name, email.name, level.name, stale.name].sort());
+      const verbose = await (await rest(`${path}?verbose=true`, readKey)).json();
+      expect(verbose.traits[stale.name].status).toBe('stale');
+      expect(JSON.stringify(verbose)).not.toContain('ana@example.com');
+    }
+  });
+
   it('shows PII to a profile:read:pii key but never a trait outside its exposure', async () => {
     const res = await gql<any>(t.url, TRAITS, { id: user }, piiKey);
     const names = res.data.profile.traits.map((x: { name: string }) => x.name);
@@ -102,6 +117,16 @@ describe('profile access by key scope', () => {
     expect(unknown.status).toBe(404);
     const badInclude = await rest(`/v1/profiles/user_id:${user.value}/traits?include=DROP TABLE`, readKey);
     expect(badInclude.status).toBe(400);
+    expect(((await badInclude.json()) as any).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { include: 'include must be a comma-separated list of trait names' },
+    });
+    const unknownParam = await rest(`/v1/profiles/user_id:${user.value}/traits?debug=1`, readKey);
+    expect(unknownParam.status).toBe(400);
+    expect(((await unknownParam.json()) as any).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      details: { debug: 'property debug should not exist' },
+    });
     const missing = await gql<any>(t.url, `{ profile(identity: {type: "user_id", value: "${randomUUID()}"}) { id } }`, {}, readKey);
     expect(missing.data.profile).toBeNull();
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { IdentityResolver } from '../src/identity/resolve/identity-resolver.service';
 import { ChangeHub } from '../src/realtime/change-hub.service';
 import { TraitWriter } from '../src/traits/trait-writer.service';
@@ -60,16 +61,21 @@ describe('profileChanged subscription', () => {
     await t.close();
   });
 
-  it('refuses a wrong or missing key at connection_init', async () => {
-    for (const key of ['tb_wrong', '']) {
+  it('refuses a wrong, revoked or missing key at connection_init with close code 4403', async () => {
+    const revoked = await createKey(t, 'profile:read');
+    await t.app.get(ApiKeysService).revoke(revoked.split('_')[1]);
+    for (const key of ['tb_wrong', revoked, '']) {
       const c = client(key);
       let acked = false;
+      const closed: { code: number; reason: string }[] = [];
       c.on('connected', () => (acked = true));
+      c.on('closed', (e) => closed.push(e as { code: number; reason: string }));
       const s = subscribe(c, { identity: user() });
       await s.done;
       expect(acked).toBe(false);
       expect(s.received).toEqual([]);
-      expect(s.errors).toHaveLength(1);
+      expect(closed.map((e) => [e.code, e.reason])).toEqual([[4403, 'Forbidden']]);
+      expect(s.errors).toEqual([expect.objectContaining({ code: 4403, reason: 'Forbidden' })]);
     }
   });
 

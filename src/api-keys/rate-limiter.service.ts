@@ -10,8 +10,10 @@ import type { Principal } from './scopes';
 // One counter per key and window length, shared by every process through Redis. The window starts
 // at the key's first request and lasts windowSeconds (a fixed window: across its end a client may
 // get up to twice its limit in a short span). Refused requests count too but never extend it.
+// ARGV[2] requests are counted at once: those of one key that arrived in the same turn of the event
+// loop, numbered in arrival order, so each is admitted or refused exactly as if counted alone.
 const HIT = `
-local count = redis.call('INCR', KEYS[1])
+local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])
 if ttl < 0 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
@@ -19,12 +21,20 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+interface Batch {
+  keyId: string;
+  limit: RateLimit;
+  waiting: { resolve: () => void; reject: (err: Error) => void }[];
+}
+
 @Injectable()
 export class RateLimiter {
   private readonly logger = new Logger(RateLimiter.name);
   private readonly defaultLimit: RateLimit | null;
   private readonly prefix: string;
   private failingOpen = false;
+  // Requests waiting for this turn's count, per counter.
+  private readonly batches = new Map<string, Batch>();
 
   constructor(
     @Inject(REDIS) private readonly redis: Redis,
@@ -39,23 +49,44 @@ export class RateLimiter {
     return principal.rateLimit ?? this.defaultLimit;
   }
 
-  // Counts one request of the key; throws RateLimitedError when it is over its limit.
-  async admit(principal: Principal): Promise<void> {
+  // Counts one request of the key; throws RateLimitedError when it is over its limit. Requests of
+  // one key arriving in the same turn of the event loop share one Redis round trip.
+  admit(principal: Principal): Promise<void> {
     const limit = this.limitOf(principal);
-    if (!limit) return;
+    if (!limit) return Promise.resolve();
     const key = `${this.prefix}:${principal.keyId}:${limit.windowSeconds}`;
-    const hit = await this.hit(key, limit.windowSeconds * 1000);
-    if (!hit || hit.count <= limit.requests) return;
-    const retryAfter = Math.max(1, Math.ceil(hit.ttlMs / 1000));
-    if (hit.count === limit.requests + 1) {
-      this.logger.warn(
-        `key ${principal.keyId} reached its limit of ${formatRateLimit(limit)}; refused for ${retryAfter}s`,
-      );
+    let batch = this.batches.get(key);
+    if (!batch) {
+      const created: Batch = { keyId: principal.keyId, limit, waiting: [] };
+      this.batches.set(key, (batch = created));
+      setImmediate(() => void this.count(key, created));
     }
-    throw new RateLimitedError(
-      retryAfter,
-      `rate limit of ${limit.requests} requests per ${limit.windowSeconds}s exceeded for this key; retry after ${retryAfter}s`,
-    );
+    const waiting = batch.waiting;
+    return new Promise((resolve, reject) => waiting.push({ resolve, reject }));
+  }
+
+  private async count(key: string, batch: Batch): Promise<void> {
+    this.batches.delete(key);
+    const { keyId, limit, waiting } = batch;
+    const hit = await this.hit(key, limit.windowSeconds * 1000, waiting.length);
+    // The requests of this batch are numbers first … hit.count of the window, in arrival order.
+    const first = hit ? hit.count - waiting.length + 1 : 0;
+    const retryAfter = hit ? Math.max(1, Math.ceil(hit.ttlMs / 1000)) : 0;
+    waiting.forEach((w, i) => {
+      const n = first + i;
+      if (!hit || n <= limit.requests) return w.resolve();
+      if (n === limit.requests + 1) {
+        this.logger.warn(
+          `key ${keyId} reached its limit of ${formatRateLimit(limit)}; refused for ${retryAfter}s`,
+        );
+      }
+      w.reject(
+        new RateLimitedError(
+          retryAfter,
+          `rate limit of ${limit.requests} requests per ${limit.windowSeconds}s exceeded for this key; retry after ${retryAfter}s`,
+        ),
+      );
+    });
   }
 
   // Fails open: without Redis, requests are admitted uncounted rather than refused, with one warning
@@ -63,10 +94,14 @@ export class RateLimiter {
   private async hit(
     key: string,
     windowMs: number,
+    requests: number,
   ): Promise<{ count: number; ttlMs: number } | null> {
     if (this.redis.status !== 'ready') return this.failOpen();
     try {
-      const [count, ttlMs] = (await this.redis.eval(HIT, 1, key, windowMs)) as [number, number];
+      const [count, ttlMs] = (await this.redis.eval(HIT, 1, key, windowMs, requests)) as [
+        number,
+        number,
+      ];
       if (this.failingOpen) {
         this.failingOpen = false;
         this.logger.log('counting requests against rate limits again');

@@ -9,6 +9,15 @@ import type { AppConfig } from '../config/configuration';
 import type { ProfilesLoaderFactory } from '../profiles/profiles.loader';
 
 export const MAX_QUERY_DEPTH = 10;
+// graphql-ws's close code for a connection_init that is refused.
+export const FORBIDDEN_CLOSE_CODE = 4403;
+
+// Mercurius calls onConnect as a method of the connection; a refusal closes its socket (left to
+// Mercurius, the answer is connection_error, a message of the older subscriptions-transport-ws
+// protocol that a graphql-ws client can only take for a protocol error).
+interface RefusableConnection {
+  socket?: { close(code: number, reason: string): void };
+}
 
 // Mercurius with JIT after the first call, depth and field-count limits, one error formatter,
 // per-request DataLoaders, and subscriptions over graphql-ws authenticated on connection_init.
@@ -33,12 +42,17 @@ export function graphqlOptions(
     subscription: {
       fullWsTransport: true,
       context: (_socket: unknown, req: FastifyRequest) => ({ req, loaders: loaders.create() }),
-      // connection_init {apiKey}: an unknown or revoked key is refused here, before any subscribe.
-      onConnect: async ({ payload }: { payload?: { apiKey?: unknown } }) => {
+      // connection_init {apiKey}: a missing, unknown or revoked key is refused here, before any
+      // subscribe, by closing the socket with 4403 Forbidden (graphql-ws: fatal, clients do not retry).
+      onConnect: async function (
+        this: RefusableConnection | undefined,
+        { payload }: { payload?: { apiKey?: unknown } },
+      ) {
         const key = payload?.apiKey;
-        if (typeof key !== 'string' || key === '') return false;
-        const principal = await apiKeys.authenticate(key);
-        return principal ? ({ principal } satisfies { principal: Principal }) : false;
+        const principal = typeof key === 'string' && key !== '' && (await apiKeys.authenticate(key));
+        if (principal) return { principal } satisfies { principal: Principal };
+        this?.socket?.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
+        return false;
       },
     },
   };

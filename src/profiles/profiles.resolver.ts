@@ -10,6 +10,8 @@ import type { ProfileLoaders } from './profiles.loader';
 import { MAX_BATCH_LOOKUP, ProfilesService, RevisionView } from './profiles.service';
 import type { TraitView } from './trait-view';
 
+const views = (v: TraitView[]) => v;
+
 interface GqlContext {
   loaders: ProfileLoaders;
 }
@@ -23,13 +25,15 @@ export class ProfilesResolver {
     nullable: true,
     description: 'A profile by any of its identities, now or as of a time',
   })
-  profile(@Args() args: ProfileArgs): Promise<ProfileRef | null> {
-    return this.profiles.findByIdentity(
-      args.identity.type,
-      args.identity.value,
-      args.asOf,
-      args.knownAt,
-    );
+  async profile(@Args() args: ProfileArgs, @Context() ctx: GqlContext): Promise<ProfileRef | null> {
+    const { type, value } = args.identity;
+    if (args.asOf || args.knownAt)
+      return this.profiles.findByIdentity(type, value, args.asOf, args.knownAt);
+    // Today's profile comes with its values: its traits field reads them from the request's loader.
+    const current = await this.profiles.current(type, value);
+    if (!current) return null;
+    ctx.loaders.values.prime(current.id, current.values);
+    return { id: current.id, revision: current.revision, asOf: null };
   }
 
   @Query(() => [ProfileModel], {
@@ -65,10 +69,10 @@ export class ProfilesResolver {
     @Context() ctx: GqlContext,
     @Args('names', { type: () => [String], nullable: true }) names?: string[],
   ): Promise<TraitView[]> {
-    const stored = isHistorical(ref)
-      ? await this.profiles.storedValues(ref)
-      : await ctx.loaders.values.load(ref.id);
-    return this.profiles.viewsOf(principal, ref, stored, names);
+    if (isHistorical(ref))
+      return this.profiles.viewsOf(principal, ref, await this.profiles.storedValues(ref), names);
+    const stored = await ctx.loaders.values.load(ref.id);
+    return this.profiles.fromCurrentViews(principal, ref.id, stored, names, 'views', views);
   }
 
   @ResolveField(() => TraitValueModel)

@@ -6,10 +6,10 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { decodeCursor, encodeCursor } from '../common/paging/keyset';
 import type { MergeLogEntryModel } from '../identity/graphql/identity.models';
 import { normalizeIdentity } from '../identity/identity-normalizer';
-import { IdentityService } from '../identity/identity.service';
+import { lookupIdentity } from '../identity/identity.service';
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
-import type { StoredValue } from '../traits/stored-value';
+import type { CurrentProfile, StoredValue } from '../traits/stored-value';
 import { TraitReader } from '../traits/trait-reader.service';
 import { ProfileAt } from './as-of/profile-at.service';
 import { ProfileCache } from './cache/profile-cache.service';
@@ -20,6 +20,7 @@ import type { IdentityModel } from './profile.model';
 import {
   provenanceOf,
   ProvenanceView,
+  statusChangeAt,
   toTraitView,
   TraitView,
   visibleTraitViews,
@@ -44,11 +45,19 @@ LEFT JOIN identity i ON i.type = x.type AND i.value = x.value
 LEFT JOIN profile p ON p.id = i.profile_id
 ORDER BY x.ord`;
 
+const NO_NAMES: ReadonlyMap<string, TraitDef | undefined> = new Map();
+
+function notFound(type: string, value: string): never {
+  throw new DomainError(
+    ErrorCode.PROFILE_NOT_FOUND,
+    `no profile has the identity ${identityForMessage(type, value)}`,
+  );
+}
+
 @Injectable()
 export class ProfilesService {
   constructor(
     @InjectRepository(ProfileEntity) private readonly profiles: Repository<ProfileEntity>,
-    private readonly identities: IdentityService,
     private readonly registry: TraitRegistry,
     private readonly reader: TraitReader,
     private readonly at: ProfileAt,
@@ -62,19 +71,47 @@ export class ProfilesService {
     knownAt?: Date | null,
   ): Promise<ProfileRef | null> {
     if (asOf || knownAt) return this.at.resolve(type, value, asOf, knownAt);
-    const profileId = await this.cache.profileOf(type, value, () =>
-      this.identities.profileIdOf(type, value),
-    );
-    if (!profileId) return null;
-    const revision = await this.cache.revisionOf(profileId, async () => {
-      const row = await this.profiles.findOne({
-        where: { id: profileId },
-        select: { id: true, revision: true },
-      });
-      return row ? Number(row.revision) : null;
+    const current = await this.current(type, value);
+    return current && { id: current.id, revision: current.revision, asOf: null };
+  }
+
+  // Today's profile of an identity with its current values: from the hot cache, else one
+  // statement (identity, revision and values in one round trip).
+  current(type: string, value: string): Promise<CurrentProfile | null> {
+    return this.cache.current(type, value, async () => {
+      const id = lookupIdentity(type, value);
+      return id ? this.reader.currentOf(id.type, id.value) : null;
     });
-    if (revision === null) return null;
-    return { id: profileId, revision, asOf: null };
+  }
+
+  async currentOrThrow(type: string, value: string): Promise<CurrentProfile> {
+    return (await this.current(type, value)) ?? notFound(type, value);
+  }
+
+  // What `make` makes of the views of a profile's current values a key may see (viewsOf, as of
+  // now), kept with the cached values: made again when they change, when the definitions reload,
+  // and, unless `timeless` (what is made shows no status), when a value it shows turns stale.
+  // `shape` names what `make` makes.
+  async fromCurrentViews<T>(
+    principal: Principal,
+    profileId: string,
+    values: StoredValue[],
+    names: string[] | undefined,
+    shape: string,
+    make: (views: TraitView[]) => T,
+    timeless = false,
+  ): Promise<T> {
+    const byId = await this.registry.byIdMap();
+    const byName = names ? await this.registry.getMany(names) : NO_NAMES;
+    const build = () => {
+      const now = new Date();
+      const views = visibleTraitViews(principal, byId, byName, values, names, now, false);
+      return { value: make(views), until: timeless ? Infinity : statusChangeAt(byId, values, now) };
+    };
+    // A name not defined (yet) is looked up again by the next read.
+    if (names?.some((n) => !byName.get(n))) return build().value;
+    const key = [shape, [...principal.scopes].sort().join(' '), ...(names ?? [])].join('\u0000');
+    return this.cache.derived(profileId, values, key, byId, build);
   }
 
   // Up to MAX_BATCH_LOOKUP identities in one storage round trip; null for an unknown or blocked one.
@@ -115,13 +152,7 @@ export class ProfilesService {
     asOf?: Date | null,
     knownAt?: Date | null,
   ): Promise<ProfileRef> {
-    const ref = await this.findByIdentity(type, value, asOf, knownAt);
-    if (!ref)
-      throw new DomainError(
-        ErrorCode.PROFILE_NOT_FOUND,
-        `no profile has the identity ${identityForMessage(type, value)}`,
-      );
-    return ref;
+    return (await this.findByIdentity(type, value, asOf, knownAt)) ?? notFound(type, value);
   }
 
   async traits(principal: Principal, ref: ProfileRef, names?: string[]): Promise<TraitView[]> {

@@ -72,3 +72,21 @@ export function visibleTraitViews(
     .map((d) => toTraitView(d, byTrait.get(d.id), at))
     .sort((a, b) => a.name.localeCompare(b.name));
 }
+
+// The first moment (ms) after `now` at which the status of one of these values changes (a value
+// turns stale); Infinity when none will.
+export function statusChangeAt(
+  defsById: ReadonlyMap<number, TraitDef>,
+  stored: readonly StoredValue[],
+  now: Date,
+): number {
+  let at = Infinity;
+  for (const s of stored) {
+    const freshness = defsById.get(s.traitId)?.freshnessSeconds;
+    if (freshness === null || freshness === undefined || s.value === null) continue;
+    // traitStatus: stale once now - lastObservedAt > freshness.
+    const stale = s.lastObservedAt.getTime() + freshness * 1000 + 1;
+    if (stale > now.getTime() && stale < at) at = stale;
+  }
+  return at;
+}

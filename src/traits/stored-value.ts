@@ -17,6 +17,13 @@ export interface StoredValue {
   profileRevision: number;
 }
 
+// Today's profile with its current values, read together.
+export interface CurrentProfile {
+  id: string;
+  revision: number;
+  values: StoredValue[];
+}
+
 export interface StoredValueRow {
   profile_id: string;
   trait_id: number;

@@ -9,6 +9,17 @@ SELECT ${REVISION_COLUMNS}, tv.last_observed_at
 FROM trait_value tv JOIN trait_revision r ON r.profile_id = tv.profile_id AND r.id = tv.revision_id
 WHERE tv.profile_id = ANY($1::uuid[])`;
 
+// Today's profile of one identity ($1 type, $2 value) with its current values, in one statement:
+// a row per value (one row with null value columns when it has none); no row when no profile has
+// the identity.
+export const CURRENT_PROFILE = `
+SELECT p.id AS current_profile_id, p.revision AS current_revision, ${REVISION_COLUMNS}, tv.last_observed_at
+FROM identity i
+JOIN profile p ON p.id = i.profile_id
+LEFT JOIN trait_value tv ON tv.profile_id = p.id
+LEFT JOIN trait_revision r ON r.profile_id = tv.profile_id AND r.id = tv.revision_id
+WHERE i.type = $1 AND i.value = $2`;
+
 // One trait's revisions on a profile, newest first, $3 at most, after a cursor: $4 valid_from,
 // $5 id of the last revision of the previous page.
 export const HISTORY = `

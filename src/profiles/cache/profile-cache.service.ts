@@ -4,7 +4,7 @@ import type { AppConfig } from '../../config/configuration';
 import type { FeedChange } from '../../feed/feed-change';
 import { FeedListener } from '../../feed/feed-listener.service';
 import type { LiveBatch } from '../../feed/live-batch';
-import type { StoredValue } from '../../traits/stored-value';
+import type { CurrentProfile, StoredValue } from '../../traits/stored-value';
 
 // Changes that move an identity to or from a profile: the identity lookups of that profile go too.
 const IDENTITY_KINDS = new Set<string>(['identity', 'merge', 'unmerge', 'erase']);
@@ -19,14 +19,29 @@ interface Entry<T> {
   at: number;
 }
 
+// What a read makes of a profile's cached values (a response body, the views a key may see), kept
+// with them until `until`, for the `version` of what else it was made from (the definitions).
+interface Derived {
+  value: unknown;
+  version: object;
+  until: number;
+}
+
+// Derived forms kept per profile: a few keys' scopes, include lists and shapes.
+const MAX_DERIVED = 16;
+
+const identityKey = (type: string, value: string) => `${type}\u0000${value}`;
+
 // Today's profiles in process memory (docs/realtime.md, "Hot profile cache"): which profile an
 // identity belongs to, and the profile's current values. Every entry a change touches is dropped by
 // the change feed's live listener, which runs before a write of this process returns, so a read
 // after an acknowledged write on this node never sees the older value. A load that started before
 // a change and finishes after it is not stored (the epoch check), so it cannot put a stale value back.
+// What reads make of the values (serialised bodies, views) is kept with them and goes with them.
+
 @Injectable()
 export class ProfileCache implements OnModuleInit, OnModuleDestroy {
-  private readonly values = new Map<string, Entry<StoredValue[]>>();
+  private readonly values = new Map<string, Entry<StoredValue[]> & { derived?: Map<string, Derived> }>();
   private readonly revisions = new Map<string, Entry<number>>();
   private readonly identities = new Map<string, Entry<string>>();
   private readonly identitiesOf = new Map<string, Set<string>>();
@@ -57,36 +72,50 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
     this.stop?.();
   }
 
-  // The profile of an identity, from memory or from `load`.
-  async profileOf(
+  // Today's profile of an identity with its revision and values: from memory when all three are
+  // there, else from `load`, which reads them together (one statement, one snapshot).
+  async current(
     type: string,
     value: string,
-    load: () => Promise<string | null>,
-  ): Promise<string | null> {
+    load: () => Promise<CurrentProfile | null>,
+  ): Promise<CurrentProfile | null> {
     if (!this.enabled) return load();
-    const key = `${type}\u0000${value}`;
-    const hit = this.live(this.identities.get(key));
-    if (hit) return hit.value;
+    const key = identityKey(type, value);
+    const id = this.live(this.identities.get(key))?.value;
+    const revision = id === undefined ? undefined : this.live(this.revisions.get(id));
+    const values = id === undefined ? undefined : this.live(this.values.get(id));
+    if (id !== undefined && revision && values)
+      return { id, revision: revision.value, values: values.value };
     const epoch = this.epoch;
-    const id = await load();
-    if (id && this.fresh(id, epoch)) {
-      this.put(this.identities, key, id);
-      let keys = this.identitiesOf.get(id);
-      if (!keys) this.identitiesOf.set(id, (keys = new Set()));
-      keys.add(key);
+    const loaded = await load();
+    if (loaded && this.fresh(loaded.id, epoch)) {
+      this.putIdentity(key, loaded.id);
+      this.put(this.revisions, loaded.id, loaded.revision);
+      this.put(this.values, loaded.id, loaded.values);
     }
-    return id;
+    return loaded;
   }
 
-  // A profile's current revision (null: no such profile).
-  async revisionOf(id: string, load: () => Promise<number | null>): Promise<number | null> {
-    if (!this.enabled) return load();
-    const hit = this.live(this.revisions.get(id));
-    if (hit) return hit.value;
-    const epoch = this.epoch;
-    const revision = await load();
-    if (revision !== null && this.fresh(id, epoch)) this.put(this.revisions, id, revision);
-    return revision;
+  // `build`'s result for these values of a profile, kept with them while they stay cached (and
+  // until the `until` it returns, for the same `version`); built afresh when `values` are not the
+  // cached ones, so it is never made from, or served for, anything but what the cache holds.
+  derived<T>(
+    profileId: string,
+    values: StoredValue[],
+    key: string,
+    version: object,
+    build: () => { value: T; until: number },
+  ): T {
+    const entry = this.values.get(profileId);
+    if (!entry || entry.value !== values) return build().value;
+    const now = Date.now();
+    const kept = entry.derived?.get(key);
+    if (kept && kept.version === version && kept.until > now) return kept.value as T;
+    const made = build();
+    entry.derived ??= new Map();
+    if (entry.derived.size >= MAX_DERIVED) entry.derived.clear();
+    entry.derived.set(key, { value: made.value, version, until: made.until });
+    return made.value;
   }
 
   // Current values of profiles, from memory where present; the rest in one `load`.
@@ -145,6 +174,13 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
 
   private fresh(profileId: string, epoch: number): boolean {
     return this.clearedAt <= epoch && (this.droppedAt.get(profileId) ?? 0) <= epoch;
+  }
+
+  private putIdentity(key: string, id: string): void {
+    this.put(this.identities, key, id);
+    let keys = this.identitiesOf.get(id);
+    if (!keys) this.identitiesOf.set(id, (keys = new Set()));
+    keys.add(key);
   }
 
   private put<T>(map: Map<string, Entry<T>>, key: string, value: T): void {
