@@ -2,6 +2,7 @@ import { MERGES_PER_PLAYER, STEPS } from './identity/dataset';
 import type { IdentityLoadArgs, LoadReport } from './identity/phases';
 import { createSchema, dropSchema, dropSchemas, ensureBenchDatabase } from './lib/bench-db';
 import { ChildReport, runChild } from './lib/child';
+import type { Latency } from './lib/latency';
 import { FigureResult, measure, printFigure, ratioTo } from './lib/figure';
 import { Sandwich, sandwiches } from './lib/sandwich';
 import { benchScale, scaled } from './lib/scale';
@@ -74,6 +75,16 @@ async function runIn(
   } finally {
     await dropSchema(schema);
   }
+}
+
+// Summed over the probes: collections, their time, slow samples and how many a collection overlapped.
+function gcSummary(reports: Load[]): string {
+  const sum = (pick: (gc: NonNullable<Latency['gc']>) => number) =>
+    reports.reduce((total, r) => total + (r.latency.gc ? pick(r.latency.gc) : 0), 0);
+  return (
+    `${sum((g) => g.collections)} collections (${sum((g) => g.ms).toFixed(1)} ms) in ${reports.length} probes, ` +
+    `${sum((g) => g.slowDuringGc)} of ${sum((g) => g.slowSamples)} slow samples during one`
+  );
 }
 
 function buildResult(
@@ -172,6 +183,7 @@ function buildResult(
     notes: [
       `At 2× input (${(2 * observations).toLocaleString('en-US')} observations) the resolver did ${Math.round(rate(doubled)).toLocaleString('en-US')} obs/s, p99 ${doubled.latency.p99Ms.toFixed(3)} ms.`,
       `Server counts after a 1× load: ${JSON.stringify(runs[0].measured.counts)}.`,
+      `Collections during the timed probes (slow = over 3× that probe's p50): primary-key lookup ${gcSummary(baselineRuns)}; resolve ${gcSummary(runs.map((s) => s.measured))}.`,
       flagged === 0
         ? 'Baselines before and after every measurement agreed within 15%.'
         : `${flagged} of ${runs.length} sandwiches still had baselines more than 15% apart after 2 re-runs: read those ratios with care.`,

@@ -10,7 +10,7 @@ import { childArgs, runAsChild, settleHeap } from '../lib/child';
 import { mulberry32 } from '../lib/prng';
 import { batches, observation } from './dataset';
 import { elapsedSeconds, IdentityLoadArgs, LoadReport } from './phases';
-import { latencyOf } from '../lib/latency';
+import { probeLatency } from '../lib/latency';
 
 // The identity table's shape, without anything identity resolution adds.
 const CREATE = `
@@ -32,6 +32,18 @@ const WARM_UP = 200;
 interface Identity {
   type: string;
   value: string;
+}
+
+// `counts` lists of random identities of the dataset (the first of an observation). Observations are
+// generated in windows, so picks are made in window order and put back in their random order: one
+// window generated per window touched, not one per pick (that garbage was what collections spent
+// inside the probe's timed calls when the picks were made between them).
+function pickIdentities(observations: number, ...counts: number[]): Identity[][] {
+  const rnd = mulberry32(42);
+  const picks = counts.map((n) => Array.from({ length: n }, () => Math.floor(rnd() * observations)));
+  const order = picks.flat().sort((a, b) => a - b);
+  const found = new Map(order.map((n) => [n, (observation(n).identities as Identity[])[0]]));
+  return picks.map((list) => list.map((n) => found.get(n)!));
 }
 
 // Baselines of the identity figure: unnest upsert of the same identities (throughput) and a
@@ -63,24 +75,17 @@ runAsChild<LoadReport>(async () => {
     await prewarmSchema(client, args.schema);
     // Inputs generated before timing, the heap settled, the statement prepared and its path warmed
     // by lookups not timed: the probe times only the round trip and the index probe.
-    const rnd = mulberry32(42);
-    const pick = () =>
-      (observation(Math.floor(rnd() * args.observations)).identities as Identity[])[0];
-    const warm = Array.from({ length: WARM_UP }, pick);
-    const probes = Array.from({ length: args.probe }, pick);
+    const [warm, probes] = pickIdentities(args.observations, WARM_UP, args.probe);
     for (const id of warm)
       await client.query({ name: 'pk', text: LOOKUP, values: [id.type, id.value] });
     // The load's dirty pages flushed now, not by a checkpoint running during the probe.
     await checkpoint(client);
     settleHeap();
-    const samples: number[] = [];
-    for (const id of probes) {
-      const start = process.hrtime.bigint();
-      await client.query({ name: 'pk', text: LOOKUP, values: [id.type, id.value] });
-      samples.push(Number(process.hrtime.bigint() - start));
-    }
+    const latency = await probeLatency(probes, (id) =>
+      client.query({ name: 'pk', text: LOOKUP, values: [id.type, id.value] }),
+    );
     const counts = { identities: await countRows(client, 'raw_identity') };
-    return { seconds, observations: args.observations, counts, latency: latencyOf(samples) };
+    return { seconds, observations: args.observations, counts, latency };
   } finally {
     await client.end();
   }

@@ -11,7 +11,7 @@ import { childArgs, runAsChild, settleHeap } from '../lib/child';
 import { BenchIdentityModule } from './bench-identity.module';
 import { batches, observation } from './dataset';
 import { countAll, elapsedSeconds, IdentityLoadArgs, LoadReport } from './phases';
-import { latencyOf } from '../lib/latency';
+import { probeLatency } from '../lib/latency';
 
 // Measured process: OUR resolution path. The load goes through observeMany batch after batch; the
 // latency probe then resolves the following observations one call at a time (observe).
@@ -43,12 +43,7 @@ runAsChild<LoadReport>(async () => {
     // each observe() changes the graph, so every probe call is a real one).
     const probes = Array.from({ length: args.probe }, (_, k) => observation(args.observations + k));
     settleHeap();
-    const samples: number[] = [];
-    for (const o of probes) {
-      const start = process.hrtime.bigint();
-      await resolver.observe(o.identities, o.cause);
-      samples.push(Number(process.hrtime.bigint() - start));
-    }
+    const latency = await probeLatency(probes, (o) => resolver.observe(o.identities, o.cause));
     const counts = await countAll(args.schema, {
       identities: 'identity',
       liveProfiles: 'profile WHERE merged_into IS NULL',
@@ -56,7 +51,7 @@ runAsChild<LoadReport>(async () => {
       links: 'identity_link',
       violations: 'identity_violation',
     });
-    return { seconds, observations: args.observations, counts, latency: latencyOf(samples) };
+    return { seconds, observations: args.observations, counts, latency };
   } finally {
     await app.close();
   }

@@ -5,13 +5,13 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/configuration';
 import { inTransaction } from '../database/transaction';
-import { normalizedHash, suppressedHashes } from '../erasure/suppression';
+import { suppressedHashes } from '../erasure/suppression';
 import { FeedPublisher } from '../feed/feed-publisher.service';
 import { withRetry } from '../identity/concurrency/retry';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import { applyBulk } from './bulk-trait-write';
 import { applySmall, SMALL_WRITE_MAX_ROWS } from './small-trait-write';
-import { StagedRow, stageRows } from './stage-rows';
+import { BatchIdentities, StagedRow, stageRows } from './stage-rows';
 import type { WriteBatch, WriteResult } from './trait-write.types';
 
 export const MAX_BATCH_ROWS = 100_000;
@@ -42,11 +42,19 @@ export class TraitWriter {
       );
     }
     const defs = await this.registry.getMany(new Set(batch.rows.map((r) => r?.trait)));
+    const identities = new BatchIdentities();
     const suppressed = await suppressedHashes(
       (sql, params) => this.dataSource.query(sql, params),
-      batch.rows.map((r) => normalizedHash(r?.identity?.type, r?.identity?.value)),
+      batch.rows.map((r) => identities.of(r?.identity?.type, r?.identity?.value).hash),
     );
-    const { staged, rejected } = stageRows(batch.rows, defs, batch.provenance.sourceKind, now, suppressed);
+    const { staged, rejected } = stageRows(
+      batch.rows,
+      defs,
+      batch.provenance.sourceKind,
+      now,
+      suppressed,
+      identities,
+    );
     const invalid = rejected.length;
     const result: WriteResult = { accepted: 0, revisions: 0, unchanged: 0, rejected, profiles: [] };
     if (staged.length > 0) {
