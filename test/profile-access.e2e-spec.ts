@@ -57,9 +57,9 @@ describe('profile access by key scope', () => {
       expect(read).toEqual({ traits: { [level.name]: 7, [stale.name]: 1 } });
       const pii = await (await rest(path, piiKey)).json();
       expect(pii).toEqual({ traits: { [email.name]: 'ana@example.com', [level.name]: 7, [stale.name]: 1 } });
-      const admin = await (await rest(path, t.adminKey)).json();
+      const admin: any = await (await rest(path, t.adminKey)).json();
       expect(Object.keys(admin.traits).sort()).toEqual([adminOnly.name, email.name, level.name, stale.name].sort());
-      const verbose = await (await rest(`${path}?verbose=true`, readKey)).json();
+      const verbose: any = await (await rest(`${path}?verbose=true`, readKey)).json();
       expect(verbose.traits[stale.name].status).toBe('stale');
       expect(JSON.stringify(verbose)).not.toContain('ana@example.com');
     }
