@@ -61,7 +61,10 @@ export class EventWorkers implements OnApplicationBootstrap, OnApplicationShutdo
     this.signaller.onSignal((shards) => this.wake(shards));
     const sub = this.redis.duplicate();
     this.subscriber = sub;
-    sub.on('message', (_channel: string, raw: string) => this.wake(parseShardSignal(raw)));
+    sub.on('message', (_channel: string, raw: string) => {
+      const signal = parseShardSignal(raw);
+      if (signal.origin !== this.signaller.origin) this.wake(signal.shards);
+    });
     sub.on('error', () => undefined); // RedisWatch reports Redis going away; the tick covers it
     await sub.subscribe(shardSignalChannel(this.config.databaseSchema)).catch(() => undefined);
     await this.tick().catch((err: unknown) => this.warn('first lease round failed', err));

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { REDIS } from '../../redis/redis.token';
@@ -13,11 +14,15 @@ export function shardSignalChannel(schema: string): string {
   return `traitbase:${schema}:event-shards`;
 }
 
-export function parseShardSignal(raw: string): number[] {
-  return raw
+// A signal: the process that sent it, then its shards ("<origin> 3,17,90").
+export function parseShardSignal(raw: string): { origin: string; shards: number[] } {
+  const [origin, list = ''] = raw.split(' ', 2);
+  const shards = list
     .split(',')
+    .filter((s) => s !== '')
     .map(Number)
     .filter((s) => Number.isInteger(s) && s >= 0 && s < EVENT_SHARDS);
+  return { origin, shards };
 }
 
 // Tells the worker processes that the inbox has new rows, after they were committed: a worker in
@@ -26,6 +31,8 @@ export function parseShardSignal(raw: string): number[] {
 // every second.
 @Injectable()
 export class ShardSignaller {
+  // The workers of this process hear its signals directly and skip their echo from Redis.
+  readonly origin = randomUUID();
   private readonly channel: string;
   private readonly pending = new Set<number>();
   private timer: NodeJS.Timeout | null = null;
@@ -55,6 +62,6 @@ export class ShardSignaller {
     this.pending.clear();
     this.timer = null;
     this.local?.(shards);
-    this.redis.publish(this.channel, shards.join(',')).catch(() => undefined);
+    this.redis.publish(this.channel, `${this.origin} ${shards.join(',')}`).catch(() => undefined);
   }
 }
