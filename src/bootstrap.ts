@@ -1,8 +1,8 @@
 import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { limitAddresses } from './api-keys/address-hooks';
 import { AppModule } from './app.module';
-import { handleFastifyError } from './common/errors/fastify-error-handler';
 import { createValidationPipe } from './common/validation-pipe';
 import type { AppConfig } from './config/configuration';
 import { requestContext, requestId } from './logging/request-context';
@@ -19,7 +19,11 @@ export async function createApp(
   logLevel: LogLevel = 'log',
   logger?: LoggerService,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({ bodyLimit: 5 * 1024 * 1024, genReqId: requestId });
+  const adapter = new FastifyAdapter({
+    bodyLimit: 5 * 1024 * 1024,
+    genReqId: requestId,
+    trustProxy: config.trustProxy ?? false,
+  });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: logger ?? LEVELS.slice(0, LEVELS.indexOf(logLevel) + 1),
     bufferLogs: false,
@@ -33,12 +37,13 @@ export async function createApp(
     });
   }
   const fastify = app.getHttpAdapter().getInstance();
-  fastify.setErrorHandler(handleFastifyError);
   // Every log line of a request carries its id, which the response returns as X-Request-Id.
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
     requestContext.run(req.id, done);
   });
+  // Also sets the error handler for what Fastify raises itself (an unreadable body).
+  limitAddresses(app);
   fastify.addHook('onResponse', (req, reply, done) => {
     httpLog.debug(
       `${req.method} ${req.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AddressLimiter } from './address-limiter.service';
 import { ApiKeyEntity } from './api-key.entity';
 import { ApiKeysService } from './api-keys.service';
 import { RateLimiter } from './rate-limiter.service';
@@ -12,9 +13,10 @@ import { ViewerResolver } from './viewer.resolver';
   providers: [
     ApiKeysService,
     RateLimiter,
+    AddressLimiter,
     ViewerResolver,
     { provide: APP_GUARD, useClass: ScopesGuard },
   ],
-  exports: [ApiKeysService, RateLimiter],
+  exports: [ApiKeysService, RateLimiter, AddressLimiter],
 })
 export class ApiKeysModule {}

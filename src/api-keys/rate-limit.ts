@@ -10,6 +10,10 @@ export interface RateLimit {
 // runaway client from taking a whole replica.
 export const DEFAULT_RATE_LIMIT: RateLimit = Object.freeze({ requests: 10_000, windowSeconds: 1 });
 
+// ADDRESS_LIMIT when unset: requests per client address that carry no valid key or an unreadable
+// body. A client with a working key never comes near it; a key-guessing loop stops within seconds.
+export const DEFAULT_ADDRESS_LIMIT: RateLimit = Object.freeze({ requests: 100, windowSeconds: 60 });
+
 export const RATE_LIMIT_RULE =
   'must be <requests>/<window> such as 100/1s or 6000/1m (requests up to 1000000000, window up to 1d)';
 

@@ -7,10 +7,11 @@ import { REDIS } from '../redis/redis.token';
 import { DEFAULT_RATE_LIMIT, formatRateLimit, RateLimit } from './rate-limit';
 import type { Principal } from './scopes';
 
-// One counter per key and window length, shared by every process through Redis. The window starts
+// One counter per key (or per client address, see AddressLimiter) and window length, shared by
+// every process through Redis. The window starts
 // at the key's first request and lasts windowSeconds (a fixed window: across its end a client may
 // get up to twice its limit in a short span). Refused requests count too but never extend it.
-// ARGV[2] requests are counted at once: those of one key that arrived in the same turn of the event
+// ARGV[2] requests are counted at once: those of one counter that arrived in the same turn of the event
 // loop, numbered in arrival order, so each is admitted or refused exactly as if counted alone.
 const HIT = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[2])
@@ -21,8 +22,18 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+// Whose counter it is, for the refusal's message and the one log line per window.
+export interface Counted {
+  // In the Redis key: a key id, or a hash (never a raw address).
+  id: string;
+  // For the log, without personal data: "key <id>", "an address".
+  label: string;
+  // The refusal's message.
+  refusal(limit: RateLimit, retryAfterSeconds: number): string;
+}
+
 interface Batch {
-  keyId: string;
+  counted: Counted;
   limit: RateLimit;
   waiting: { resolve: () => void; reject: (err: Error) => void }[];
 }
@@ -54,10 +65,19 @@ export class RateLimiter {
   admit(principal: Principal): Promise<void> {
     const limit = this.limitOf(principal);
     if (!limit) return Promise.resolve();
-    const key = `${this.prefix}:${principal.keyId}:${limit.windowSeconds}`;
+    return this.take(
+      { id: `key:${principal.keyId}`, label: `key ${principal.keyId}`, refusal: keyRefusal },
+      limit,
+    );
+  }
+
+  // Counts one request against `counted`'s counter; rejects with RateLimitedError once it is over
+  // `limit`.
+  take(counted: Counted, limit: RateLimit): Promise<void> {
+    const key = `${this.prefix}:${counted.id}:${limit.windowSeconds}`;
     let batch = this.batches.get(key);
     if (!batch) {
-      const created: Batch = { keyId: principal.keyId, limit, waiting: [] };
+      const created: Batch = { counted, limit, waiting: [] };
       this.batches.set(key, (batch = created));
       setImmediate(() => void this.count(key, created));
     }
@@ -67,7 +87,7 @@ export class RateLimiter {
 
   private async count(key: string, batch: Batch): Promise<void> {
     this.batches.delete(key);
-    const { keyId, limit, waiting } = batch;
+    const { counted, limit, waiting } = batch;
     const hit = await this.hit(key, limit.windowSeconds * 1000, waiting.length);
     // The requests of this batch are numbers first … hit.count of the window, in arrival order.
     const first = hit ? hit.count - waiting.length + 1 : 0;
@@ -77,15 +97,10 @@ export class RateLimiter {
       if (!hit || n <= limit.requests) return w.resolve();
       if (n === limit.requests + 1) {
         this.logger.warn(
-          `key ${keyId} reached its limit of ${formatRateLimit(limit)}; refused for ${retryAfter}s`,
+          `${counted.label} reached its limit of ${formatRateLimit(limit)}; refused for ${retryAfter}s`,
         );
       }
-      w.reject(
-        new RateLimitedError(
-          retryAfter,
-          `rate limit of ${limit.requests} requests per ${limit.windowSeconds}s exceeded for this key; retry after ${retryAfter}s`,
-        ),
-      );
+      w.reject(new RateLimitedError(retryAfter, counted.refusal(limit, retryAfter)));
     });
   }
 
@@ -121,4 +136,8 @@ export class RateLimiter {
     }
     return null;
   }
+}
+
+function keyRefusal(limit: RateLimit, retryAfter: number): string {
+  return `rate limit of ${limit.requests} requests per ${limit.windowSeconds}s exceeded for this key; retry after ${retryAfter}s`;
 }

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
-import { ApiKeysService } from './api-keys.service';
+import { AddressLimiter } from './address-limiter.service';
 import { keyFromAuthorization } from './credentials';
 import { IS_PUBLIC } from './public.decorator';
 import { RateLimiter } from './rate-limiter.service';
@@ -24,7 +24,7 @@ export class ScopesGuard implements CanActivate {
 
   constructor(
     private readonly reflector: Reflector,
-    private readonly apiKeys: ApiKeysService,
+    private readonly addresses: AddressLimiter,
     private readonly limiter: RateLimiter,
   ) {}
 
@@ -56,14 +56,14 @@ export class ScopesGuard implements CanActivate {
   ): Promise<Principal> {
     if (req.principal) return req.principal;
     const token = keyFromAuthorization(req.headers?.authorization);
-    if (!token)
+    const principal = await this.addresses.authenticate(token, req.ip);
+    if (!principal)
       throw new DomainError(
         ErrorCode.UNAUTHENTICATED,
-        'an API key is required (Authorization: Bearer <key>)',
+        token
+          ? 'the API key is unknown or revoked'
+          : 'an API key is required (Authorization: Bearer <key>)',
       );
-    const principal = await this.apiKeys.authenticate(token);
-    if (!principal)
-      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the API key is unknown or revoked');
     req.principal = principal;
     return principal;
   }

@@ -24,6 +24,11 @@ export interface AppConfig {
   predictionsMaxUploadBytes?: number | null;
   // Per-key default (RATE_LIMIT); undefined: DEFAULT_RATE_LIMIT; null: off.
   rateLimit?: RateLimit | null;
+  // Per client address, for requests without a valid key (ADDRESS_LIMIT); undefined:
+  // DEFAULT_ADDRESS_LIMIT; null: off.
+  addressLimit?: RateLimit | null;
+  // Fastify's trustProxy (TRUST_PROXY): which proxies' X-Forwarded-For names the client address.
+  trustProxy?: boolean | number | string[];
   // Trait writes of at most this many valid rows take the small-write path (0: never; default
   // SMALL_WRITE_MAX_ROWS).
   smallWriteMaxRows?: number;
@@ -57,7 +62,22 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     ledgerRetentionSeconds: durationSeconds(env.LEDGER_RETENTION) ?? 365 * 86_400,
     predictionsMaxUploadBytes: env.PREDICTIONS_MAX_UPLOAD_BYTES || null,
     rateLimit: env.RATE_LIMIT === 'off' ? null : parseRateLimit(env.RATE_LIMIT),
+    addressLimit: env.ADDRESS_LIMIT === 'off' ? null : parseRateLimit(env.ADDRESS_LIMIT),
+    trustProxy: trustProxyOf(env.TRUST_PROXY),
     smallWriteMaxRows: env.TRAIT_WRITE_SMALL_ROWS,
     eventWorkerConcurrency: env.EVENT_WORKER_CONCURRENCY,
   };
+}
+
+// TRUST_PROXY: unset/false → the socket's address; true → the left-most X-Forwarded-For address;
+// a number → that many proxy hops; otherwise addresses/CIDRs of trusted proxies, comma-separated.
+export function trustProxyOf(text: string | undefined): boolean | number | string[] {
+  const value = (text ?? '').trim();
+  if (value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^[0-9]+$/.test(value)) return Number(value);
+  return value
+    .split(',')
+    .map((a) => a.trim())
+    .filter(Boolean);
 }

@@ -62,6 +62,24 @@ describe('validateEnv', () => {
     expect(config({ RATE_LIMIT: 'off' })).toBeNull();
   });
 
+  it('reads ADDRESS_LIMIT per client address, or off, and TRUST_PROXY as Fastify takes it', () => {
+    const config = (raw: Record<string, string>) =>
+      toAppConfig(validateEnv({ DATABASE_URL: 'postgres://db/app', ...raw }));
+    expect(config({}).addressLimit).toEqual({ requests: 100, windowSeconds: 60 });
+    expect(config({ ADDRESS_LIMIT: '20/10s' }).addressLimit).toEqual({
+      requests: 20,
+      windowSeconds: 10,
+    });
+    expect(config({ ADDRESS_LIMIT: 'off' }).addressLimit).toBeNull();
+    expect(config({}).trustProxy).toBe(false);
+    expect(config({ TRUST_PROXY: 'true' }).trustProxy).toBe(true);
+    expect(config({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(config({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      '127.0.0.1',
+    ]);
+  });
+
   it('treats an empty value as unset, as docker compose and .env files do', () => {
     const env = validateEnv({ PORT: '', DATABASE_URL: '', DATABASE_SCHEMA: '' });
     expect(env).toMatchObject({ PORT: 3000, DATABASE_SCHEMA: 'public' });
@@ -82,6 +100,12 @@ describe('validateEnv', () => {
     ['RATE_LIMIT', '100', RATE_RULE],
     ['RATE_LIMIT', '0/1s', RATE_RULE],
     ['RATE_LIMIT', '10/2d', RATE_RULE],
+    ['ADDRESS_LIMIT', 'lots', RATE_RULE],
+    [
+      'TRUST_PROXY',
+      'everyone',
+      'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
+    ],
     ['DATABASE_SCHEMA', 'a;drop', 'must be a lower-case SQL identifier'],
     ['TRAITBASE_ADMIN_KEY', 'short', 'must be at least 24 characters without spaces'],
     ['TRAITBASE_ROLE', 'both', 'must be one of api, worker, all'],

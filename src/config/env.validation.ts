@@ -140,6 +140,19 @@ export class EnvironmentVariables {
   @Validate(IsRateLimit)
   RATE_LIMIT: string = '10000/1s'; // DEFAULT_RATE_LIMIT
 
+  // Requests per client address without a valid key or with an unreadable body
+  // (docs/security.md#rate-limits); off: not limited.
+  @IsOptional()
+  @Validate(IsRateLimit)
+  ADDRESS_LIMIT: string = '100/1m'; // DEFAULT_ADDRESS_LIMIT
+
+  // Proxies whose X-Forwarded-For names the client: true, a hop count, or addresses/CIDRs.
+  @IsOptional()
+  @Matches(/^(true|false|[0-9]{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message: 'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
+  })
+  TRUST_PROXY?: string;
+
   // Trait writes of at most this many valid rows skip the bulk path's temporary tables (docs/trait-store.md).
   @IsOptional()
   @IsInt({ message: 'must be an integer from 0 to 1000' })

@@ -1,7 +1,7 @@
 import { MercuriusDriverConfig } from '@nestjs/mercurius';
 import type { FastifyRequest } from 'fastify';
 import { NoSchemaIntrospectionCustomRule } from 'graphql';
-import type { ApiKeysService } from '../api-keys/api-keys.service';
+import type { AddressLimiter } from '../api-keys/address-limiter.service';
 import type { Principal } from '../api-keys/scopes';
 import { maxFieldsRule } from '../common/graphql/complexity.rule';
 import { formatGraphqlErrors } from '../common/graphql/error-formatter';
@@ -17,6 +17,7 @@ export const FORBIDDEN_CLOSE_CODE = 4403;
 // protocol that a graphql-ws client can only take for a protocol error).
 interface RefusableConnection {
   socket?: { close(code: number, reason: string): void };
+  resolveContext?: () => { req?: FastifyRequest };
 }
 
 // Mercurius with JIT after the first call, depth and field-count limits, one error formatter,
@@ -24,7 +25,7 @@ interface RefusableConnection {
 export function graphqlOptions(
   config: AppConfig,
   loaders: ProfilesLoaderFactory,
-  apiKeys: ApiKeysService,
+  addresses: AddressLimiter,
 ): MercuriusDriverConfig {
   return {
     path: '/graphql',
@@ -43,13 +44,17 @@ export function graphqlOptions(
       fullWsTransport: true,
       context: (_socket: unknown, req: FastifyRequest) => ({ req, loaders: loaders.create() }),
       // connection_init {apiKey}: a missing, unknown or revoked key is refused here, before any
-      // subscribe, by closing the socket with 4403 Forbidden (graphql-ws: fatal, clients do not retry).
+      // subscribe, by closing the socket with 4403 Forbidden (graphql-ws: fatal, clients do not
+      // retry); it counts against the client's address like a refused HTTP request.
       onConnect: async function (
         this: RefusableConnection | undefined,
         { payload }: { payload?: { apiKey?: unknown } },
       ) {
         const key = payload?.apiKey;
-        const principal = typeof key === 'string' && key !== '' && (await apiKeys.authenticate(key));
+        const address = this?.resolveContext?.().req?.ip ?? 'unknown';
+        const principal = await addresses
+          .authenticate(typeof key === 'string' && key !== '' ? key : undefined, address)
+          .catch(() => null);
         if (principal) return { principal } satisfies { principal: Principal };
         this?.socket?.close(FORBIDDEN_CLOSE_CODE, 'Forbidden');
         return false;

@@ -8,6 +8,7 @@ import { createApp } from '../../src/bootstrap';
 import { REDIS } from '../../src/redis/redis.module';
 import { post, trackMessage } from '../factories/event.factory';
 import { gql } from '../utils/graphql-request';
+import { captureLogs } from '../utils/logs';
 import { subscribe, wsClient } from '../utils/subscriptions';
 import { startTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
@@ -17,18 +18,6 @@ jest.setTimeout(90_000);
 // The server's default in this file; keys below mostly carry limits of their own.
 const DEFAULT: RateLimit = { requests: 5, windowSeconds: 60 };
 const THREE_A_MINUTE: RateLimit = { requests: 3, windowSeconds: 60 };
-
-// What the process writes to stdout and stderr (Nest's logger) until stop().
-function captureLogs() {
-  const chunks: string[] = [];
-  const spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
-      chunks.push(String(chunk));
-      return true;
-    }),
-  );
-  return { text: () => chunks.join(''), stop: () => spies.forEach((s) => s.mockRestore()) };
-}
 
 // tb_<prefix>_<secret>; the secret (base64url) may itself hold underscores.
 const secretOf = (key: string) => key.split('_').slice(2).join('_');

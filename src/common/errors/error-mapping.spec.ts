@@ -5,7 +5,12 @@ describe('toPublicError', () => {
   it('maps every domain code to a status and keeps its message and details', () => {
     for (const code of Object.values(ErrorCode)) {
       const pub = toPublicError(new DomainError(code, 'field: rule', { field: 'rule' }));
-      expect(pub).toMatchObject({ status: ERROR_MAPPING[code].status, code, message: 'field: rule', details: { field: 'rule' } });
+      expect(pub).toMatchObject({
+        status: ERROR_MAPPING[code].status,
+        code,
+        message: 'field: rule',
+        details: { field: 'rule' },
+      });
     }
     expect(toPublicError(new DomainError(ErrorCode.TRAIT_NOT_FOUND, 'x')).status).toBe(404);
   });

@@ -18,5 +18,9 @@ function flatten(errors: ValidationError[], prefix: string, out: ErrorDetails): 
 export function validationErrorFactory(errors: ValidationError[]): DomainError {
   const details = flatten(errors, '', {});
   const first = Object.entries(details)[0];
-  return new DomainError(ErrorCode.INVALID_INPUT, first ? `${first[0]}: ${first[1]}` : 'invalid input', details);
+  return new DomainError(
+    ErrorCode.INVALID_INPUT,
+    first ? `${first[0]}: ${first[1]}` : 'invalid input',
+    details,
+  );
 }

@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { ApiKeysService } from '../../api-keys/api-keys.service';
+import { AddressLimiter } from '../../api-keys/address-limiter.service';
 import { keyFromAuthorization } from '../../api-keys/credentials';
 import { RateLimiter } from '../../api-keys/rate-limiter.service';
 import { hasScope } from '../../api-keys/scopes';
@@ -12,7 +12,7 @@ import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 @Injectable()
 export class WriteKeyGuard implements CanActivate {
   constructor(
-    private readonly apiKeys: ApiKeysService,
+    private readonly addresses: AddressLimiter,
     private readonly limiter: RateLimiter,
   ) {}
 
@@ -22,15 +22,15 @@ export class WriteKeyGuard implements CanActivate {
     const token =
       keyFromAuthorization(req.headers.authorization) ??
       (typeof body?.writeKey === 'string' ? body.writeKey : undefined);
-    if (!token) {
+    const principal = await this.addresses.authenticate(token, req.ip);
+    if (!principal) {
       throw new DomainError(
         ErrorCode.UNAUTHENTICATED,
-        'a write key is required (HTTP Basic username, or writeKey in the body)',
+        token
+          ? 'the write key is unknown or revoked'
+          : 'a write key is required (HTTP Basic username, or writeKey in the body)',
       );
     }
-    const principal = await this.apiKeys.authenticate(token);
-    if (!principal)
-      throw new DomainError(ErrorCode.UNAUTHENTICATED, 'the write key is unknown or revoked');
     await this.limiter.admit(principal);
     if (!hasScope(principal, 'ingest'))
       throw new DomainError(ErrorCode.FORBIDDEN, 'this key lacks the scope ingest');
