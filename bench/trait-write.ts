@@ -23,9 +23,10 @@ const PROFILES = 200_000;
 // Picked by trying 5k, 10k and 20k rows per batch (docs/benchmarks.md); override to explore.
 const DEFAULT_BATCH = 10_000;
 const SCHEMA_PREFIX = 'tw';
-const FIRST_LOAD_TARGET = 0.6;
-const RELOAD_TARGET = 0.6;
-const RELOAD_STRETCH = 0.25;
+// The issue's targets: first load ≥ 0.7 of the SQL ceiling; identical re-load ≤ 0.25 of the
+// first load's time.
+const FIRST_LOAD_TARGET = 0.7;
+const RELOAD_TARGET = 0.25;
 const FLAT_RSS_LIMIT = 1.15;
 const SMOKE_SCALE = 0.5;
 
@@ -189,7 +190,7 @@ function buildResult(
         runs.map((s) => reloadRate(s.measured.phases)),
         {
           ratio: ratioTo('first-load time', shares),
-          target: `time ≤ ${RELOAD_TARGET} of first load (stretch ≤ ${RELOAD_STRETCH})`,
+          target: `time ≤ ${RELOAD_TARGET} of first load`,
           met: shareMedian <= RELOAD_TARGET,
         },
       ),
@@ -215,8 +216,6 @@ function buildResult(
       }),
     ],
     notes: [
-      `Stretch target (re-load ≤ ${RELOAD_STRETCH} of first-load time): ` +
-        `${shareMedian <= RELOAD_STRETCH ? 'met' : 'not met'} (median ${shareMedian.toFixed(2)}).`,
       `At 2× input (${(2 * rows).toLocaleString('en-US')} rows) the writer loaded ` +
         `${Math.round(firstRate(doubled.phases)).toLocaleString('en-US')} rows/s first and re-loaded ` +
         `in ${reloadShare(doubled.phases).toFixed(2)} of that time.`,
