@@ -19,7 +19,9 @@ export type AuthedRequest = FastifyRequest & { principal?: Principal };
 // REST request, a GraphQL operation however many root fields it has, a subscription start.
 @Injectable()
 export class ScopesGuard implements CanActivate {
-  // Per REST request or GraphQL operation context, so root fields share one count and one answer.
+  // Per REST request or GraphQL operation context, so root fields share one key check, one count
+  // and one answer (a request without a valid key counts once against its address too).
+  private readonly principals = new WeakMap<object, Promise<Principal>>();
   private readonly admissions = new WeakMap<object, Promise<void>>();
 
   constructor(
@@ -40,7 +42,7 @@ export class ScopesGuard implements CanActivate {
       throw new DomainError(ErrorCode.FORBIDDEN, 'this operation declares no scope and is refused');
     }
     const { req, operation } = this.request(context);
-    const principal = await this.principalOf(req);
+    const principal = await this.principalOnce(req, operation);
     await this.admit(operation, principal);
     if (!required.some((scope) => hasScope(principal, scope))) {
       throw new DomainError(
@@ -49,6 +51,15 @@ export class ScopesGuard implements CanActivate {
       );
     }
     return true;
+  }
+
+  private principalOnce(req: AuthedRequest, operation: object): Promise<Principal> {
+    let principal = this.principals.get(operation);
+    if (!principal) {
+      principal = this.principalOf(req);
+      this.principals.set(operation, principal);
+    }
+    return principal;
   }
 
   private async principalOf(

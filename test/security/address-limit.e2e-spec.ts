@@ -136,6 +136,16 @@ describe('per-address limit on requests without a valid key', () => {
     expect((await batch(guessedKey())).status).toBe(429);
   });
 
+  it('counts a GraphQL request without a key once, however many root fields it has', async () => {
+    const from = '127.0.0.7';
+    const query = '{ a: viewer { name } b: viewer { name } c: viewer { name } }';
+    const ask = () =>
+      send(t.url, from, '/graphql', { method: 'POST', body: JSON.stringify({ query }) });
+    for (let i = 0; i < 5; i++)
+      expect(JSON.stringify((await ask()).body)).toContain('UNAUTHENTICATED');
+    expect((await ask()).status).toBe(429);
+  });
+
   it('counts bodies that cannot be read, and refused connection_init messages', async () => {
     const from = '127.0.0.5';
     for (let i = 0; i < 3; i++) {
