@@ -8,11 +8,11 @@ import { DEFAULT_RATE_LIMIT, formatRateLimit, RateLimit } from './rate-limit';
 import type { Principal } from './scopes';
 
 // One counter per key (or per client address, see AddressLimiter) and window length, shared by
-// every process through Redis. The window starts
-// at the key's first request and lasts windowSeconds (a fixed window: across its end a client may
-// get up to twice its limit in a short span). Refused requests count too but never extend it.
-// ARGV[2] requests are counted at once: those of one counter that arrived in the same turn of the event
-// loop, numbered in arrival order, so each is admitted or refused exactly as if counted alone.
+// every process through Redis. The window starts at the counter's first request and lasts
+// windowSeconds (a fixed window: across its end a client may get up to twice its limit in a short
+// span). Refused requests count too but never extend it. ARGV[2] requests are counted at once:
+// those of one counter that arrived in the same turn of the event loop, numbered in arrival order,
+// so each is admitted or refused exactly as if counted alone.
 const HIT = `
 local count = redis.call('INCRBY', KEYS[1], ARGV[2])
 local ttl = redis.call('PTTL', KEYS[1])

@@ -20,9 +20,8 @@ export type AuthedRequest = FastifyRequest & { principal?: Principal };
 @Injectable()
 export class ScopesGuard implements CanActivate {
   // Per REST request or GraphQL operation context, so root fields share one key check, one count
-  // and one answer (a request without a valid key counts once against its address too).
-  private readonly principals = new WeakMap<object, Promise<Principal>>();
-  private readonly admissions = new WeakMap<object, Promise<void>>();
+  // against the key's limit (or, without a valid key, against the address) and one answer.
+  private readonly admitted = new WeakMap<object, Promise<Principal>>();
 
   constructor(
     private readonly reflector: Reflector,
@@ -42,8 +41,7 @@ export class ScopesGuard implements CanActivate {
       throw new DomainError(ErrorCode.FORBIDDEN, 'this operation declares no scope and is refused');
     }
     const { req, operation } = this.request(context);
-    const principal = await this.principalOnce(req, operation);
-    await this.admit(operation, principal);
+    const principal = await this.admitOnce(req, operation);
     if (!required.some((scope) => hasScope(principal, scope))) {
       throw new DomainError(
         ErrorCode.FORBIDDEN,
@@ -53,13 +51,16 @@ export class ScopesGuard implements CanActivate {
     return true;
   }
 
-  private principalOnce(req: AuthedRequest, operation: object): Promise<Principal> {
-    let principal = this.principals.get(operation);
-    if (!principal) {
-      principal = this.principalOf(req);
-      this.principals.set(operation, principal);
+  private admitOnce(req: AuthedRequest, operation: object): Promise<Principal> {
+    let admitted = this.admitted.get(operation);
+    if (!admitted) {
+      admitted = this.principalOf(req).then(async (principal) => {
+        await this.limiter.admit(principal);
+        return principal;
+      });
+      this.admitted.set(operation, admitted);
     }
-    return principal;
+    return admitted;
   }
 
   private async principalOf(
@@ -77,15 +78,6 @@ export class ScopesGuard implements CanActivate {
       );
     req.principal = principal;
     return principal;
-  }
-
-  private admit(operation: object, principal: Principal): Promise<void> {
-    let admission = this.admissions.get(operation);
-    if (!admission) {
-      admission = this.limiter.admit(principal);
-      this.admissions.set(operation, admission);
-    }
-    return admission;
   }
 
   // `operation`: the REST request, or the GraphQL context (one per HTTP request, per subscription
