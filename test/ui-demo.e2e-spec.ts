@@ -1,6 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
 import { DemoServer, startDemoServer } from './utils/demo-server';
+import { waitFor } from './utils/wait';
 import { ensureWebBuilt } from './utils/web-build';
 
 // Every page of the built UI on the demo studio (`traitbase demo`, loaded into a real server), in
@@ -189,13 +190,17 @@ describe('ops UI on the demo data', () => {
     // One picker right after the other: neither change is lost.
     const knownNow = new Date(Date.now() - 1000).toISOString().slice(0, 19);
     await page.getByLabel('As of (UTC)').fill(loadedAt);
-    await page.waitForURL(/asOf=/);
     await page.getByLabel('Known at (UTC)').fill(knownNow);
-    await page.waitForURL(
-      (url) =>
-        url.searchParams.get('asOf') === `${loadedAt}.000Z` &&
-        url.searchParams.get('knownAt') === `${knownNow}.000Z`,
-    );
+    // The address as the page has it (not as the driver last heard of it), named on a failure.
+    const want = { asOf: `${loadedAt}.000Z`, knownAt: `${knownNow}.000Z` };
+    let address = '';
+    await waitFor('both pickers in the address', async () => {
+      address = await page.evaluate(() => window.location.search);
+      const has = new URLSearchParams(address);
+      return has.get('asOf') === want.asOf && has.get('knownAt') === want.knownAt;
+    }).catch((e: Error) => {
+      throw new Error(`${e.message}: it is ${address}, not ${JSON.stringify(want)}`);
+    });
     await row(page, 'Traits', 'audience:at_risk_spenders').waitFor();
     await page.getByRole('button', { name: 'Why? (explain)' }).click();
     const drawer = page.getByRole('dialog');
