@@ -4,7 +4,7 @@ import { createKey } from '../utils/keys';
 import { sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
 import { waitFor } from '../utils/wait';
-import { fullRuns, membership, save, waitForFullRuns } from './audience-helpers';
+import { flipDelays, fullRuns, membership, save, waitForFullRuns } from './audience-helpers';
 
 const HOUR = 3_600_000;
 const ago = (ms: number) => new Date(Date.now() - ms).toISOString();
@@ -102,6 +102,10 @@ describe('audiences over event history', () => {
       },
     );
     expect(await fullRuns(t, 'shop_to_order')).toHaveLength(1);
+    // Within 2 s of the event's commit (the feed's times).
+    const delays = await flipDelays(t, 'shop_to_order', inOrderId, 'Order Completed');
+    expect(delays).toHaveLength(1);
+    expect(delays[0]).toBeLessThanOrEqual(2000);
   });
 
   it('"viewed but did not order within a day" and counts with property filters', async () => {

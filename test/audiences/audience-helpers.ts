@@ -108,3 +108,25 @@ export async function waitForFullRuns(t: TestApp, slug: string, n = 1, timeoutMs
     { timeoutMs, everyMs: 50 },
   );
 }
+
+// For each membership change of the profile on the change feed, the milliseconds from the last
+// change of `cause` (a trait or event name) committed before it: how long the flip took.
+export async function flipDelays(
+  t: TestApp,
+  slug: string,
+  profileId: string,
+  cause: string,
+): Promise<number[]> {
+  const rows = await sql<{ name: string; at: Date }>(
+    t,
+    `SELECT name, at FROM change_feed WHERE profile_id = $1 AND name IN ($2, $3) ORDER BY position`,
+    [profileId, cause, `audience:${slug}`],
+  );
+  const delays: number[] = [];
+  let causedAt: Date | undefined;
+  for (const r of rows) {
+    if (r.name === cause) causedAt = r.at;
+    else if (causedAt) delays.push(r.at.getTime() - causedAt.getTime());
+  }
+  return delays;
+}
