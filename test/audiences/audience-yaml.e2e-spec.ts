@@ -4,10 +4,10 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { RunnableSources } from '../../src/runs/runnable-sources';
 import { AudienceRunnable } from '../../src/audiences/evaluation/audience-runnable';
 import { AUDIENCES_QUEUE } from '../../src/audiences/evaluation/audiences.queue';
 import { AudiencesStartup } from '../../src/audiences/yaml/audiences.startup';
+import { RunnableSources } from '../../src/runs/runnable-sources';
 import { createKey } from '../utils/keys';
 import { sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
@@ -163,7 +163,11 @@ describe('audiences in trait-definitions/audiences/', () => {
     const before = (await fullRuns(t, 'veterans')).length;
     // Through the registry behind `traitbase run` and triggerRun, by the audience's trait name.
     const queued = await t.app.get(RunnableSources).trigger('audience:veterans');
-    expect(queued).toMatchObject({ kind: 'audience', source: 'veterans', jobId: expect.any(String) });
+    expect(queued).toMatchObject({
+      kind: 'audience',
+      source: 'veterans',
+      jobId: expect.any(String),
+    });
     const runs = await waitForFullRuns(t, 'veterans', before + 1);
     expect(runs.at(-1)!.metadata).toMatchObject({ trigger: 'manual' });
     expect(await membership(t, 'veterans', profileId)).toBe(true);
