@@ -6,8 +6,8 @@ import { sandwiches } from './lib/sandwich';
 import { benchScale, scaled } from './lib/scale';
 import { round } from './lib/stats';
 
-// bench/activation: 100,000 changes of a destination's trait synced to a local sink (feed →
-// outbox → delivery lane → HTTP → ledger), as a ratio to BullMQ no-op jobs in the same run;
+// bench/activation: 100,000 audience entries synced to a local sink (write → incremental evaluator
+// → feed → outbox → delivery lane → HTTP → ledger), as a ratio to BullMQ no-op jobs in the same run;
 // committed → delivered p99; a destination limited to N records/s stays within 5% of N.
 const CHANGES = 100_000;
 const NOOP_JOBS = 20_000;
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
     figure: 'activation',
     title: 'Destination sync: changes to a local HTTP sink, with a rate-limited second destination',
     scale: benchScale(),
-    dataset: `${changes} trait changes (${Math.min(10_000, changes)} profiles), batch 500; limited destination ${limit}/s`,
+    dataset: `${changes} membership changes (audience entries of as many new players, written 10,000 per call), batch 500; limited destination ${limit}/s`,
     conditions: ['service, sink and BullMQ baseline in one process on the shared 2 cores', 'warm'],
     measures: [
       measure(
@@ -71,8 +71,8 @@ async function main(): Promise<void> {
       }),
     ],
     notes: [
-      'Changes are trait changes of a listed trait (each a distinct record); audience entries take the same path after the audience evaluator, whose cost bench/audience measures.',
-      'Latency is counted on the server: change_feed.at of the change to data_flow_ledger.delivered_at of its record.',
+      'Each change is an audience entry: a new player written through TraitWriter with a level the rule (level ≥ 1) admits, entered by the incremental evaluator; records/s counts from the first write to the last record at the sink, so it includes the writes and the evaluation.',
+      'Latency is counted on the server: change_feed.at of the membership change to data_flow_ledger.delivered_at of its record.',
     ],
   };
   printFigure(result);

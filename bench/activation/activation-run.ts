@@ -1,6 +1,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { AudiencesService } from '../../src/audiences/storage/audiences.service';
 import { createApp } from '../../src/bootstrap';
 import type { AppConfig } from '../../src/config/configuration';
 import { DestinationsService } from '../../src/destinations/storage/destinations.service';
@@ -19,10 +20,14 @@ export interface ActivationRun {
 }
 
 const SECRET_ENV = 'BENCH_ACTIVATION_SECRET';
+const AUDIENCE = 'bench_players';
+// Players written per call of the write path.
+const WRITE_ROWS = 10_000;
 
-// One sync: `changes` trait changes (profiles × rounds) through the product's write path, the
-// change feed, the outbox and a delivery lane to a node:http sink on 127.0.0.1; a second
-// destination limited to `limit` records/s receives `limited` of them.
+// One sync: `changes` audience entries — as many new players, written through the product's write
+// path with a level that puts each in the audience; the incremental evaluator records each entry
+// on the change feed, and the feed, the outbox and a delivery lane carry it to a node:http sink on
+// 127.0.0.1. A second destination limited to `limit` records/s receives `limited` trait changes.
 export async function activationRun(
   changes: number,
   limit: number,
@@ -31,6 +36,8 @@ export async function activationRun(
   process.env[SECRET_ENV] = randomBytes(16).toString('hex');
   const schema = await createSchema('act', true);
   let received = 0;
+  // When the last record of the measured destination arrived (the limited one may still be going).
+  let lastAt = 0;
   const limitedAt: number[] = [];
   const sink = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -38,7 +45,10 @@ export async function activationRun(
     req.on('end', () => {
       const n = (JSON.parse(Buffer.concat(chunks).toString()) as { batch: unknown[] }).batch.length;
       if (req.url === '/limited') for (let i = 0; i < n; i++) limitedAt.push(Date.now());
-      else received += n;
+      else {
+        received += n;
+        lastAt = Date.now();
+      }
       res.writeHead(200).end();
     });
   });
@@ -65,6 +75,16 @@ export async function activationRun(
   const app = await createApp(config, 'warn');
   await app.init();
   try {
+    // Evaluated in full only when asked: a scheduled pass must not land inside the measurement.
+    await app.get(AudiencesService).save(
+      {
+        slug: AUDIENCE,
+        name: 'Bench',
+        rule: { trait: level.name, op: 'gte', value: 1 },
+        schedule: '0 0 1 1 *',
+      },
+      { kind: 'api', savedBy: 'bench' },
+    );
     const destinations = app.get(DestinationsService);
     const hook = {
       kind: 'webhook',
@@ -74,7 +94,7 @@ export async function activationRun(
     };
     await destinations.save(
       'bench',
-      { ...hook, name: 'Bench', url: `${base}/hook`, traits: [level.name] },
+      { ...hook, name: 'Bench', url: `${base}/hook`, audiences: [AUDIENCE] },
       { kind: 'api' },
     );
     await destinations.save(
@@ -90,12 +110,7 @@ export async function activationRun(
       { kind: 'api' },
     );
     await new Promise((r) => setTimeout(r, 2500)); // the lanes start
-    const profiles = Math.min(10_000, changes);
-    const rounds = Math.ceil(changes / profiles);
-    const users = Array.from({ length: profiles }, () => ({
-      type: 'user_id',
-      value: randomUUID(),
-    }));
+    const users = Array.from({ length: changes }, () => ({ type: 'user_id', value: randomUUID() }));
     const writer = app.get(TraitWriter);
     const provenance = { sourceKind: 'api', sourceRef: {}, runId: null };
     const limited = Math.round(limit * 5);
@@ -104,18 +119,20 @@ export async function activationRun(
       provenance,
     });
     const start = Date.now();
-    for (let round = 1; round <= rounds; round++)
+    for (let i = 0; i < users.length; i += WRITE_ROWS)
       await writer.write({
-        rows: users.map((identity) => ({ identity, trait: level.name, value: round })),
+        rows: users
+          .slice(i, i + WRITE_ROWS)
+          .map((identity) => ({ identity, trait: level.name, value: 1 })),
         provenance,
       });
-    const total = profiles * rounds;
-    while (received < total || limitedAt.length < Math.min(limited, profiles)) {
+    const total = users.length;
+    while (received < total || limitedAt.length < Math.min(limited, users.length)) {
       if (Date.now() - start > 600_000)
         throw new Error(`only ${received} of ${total} records arrived`);
       await new Promise((r) => setTimeout(r, 50));
     }
-    const seconds = (Date.now() - start) / 1000;
+    const seconds = (lastAt - start) / 1000;
     // Committed (the feed row's time) → delivered (the ledger's), counted on the server.
     const [lat] = await withClient((c) =>
       c
