@@ -1,6 +1,7 @@
 import { Args, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { RequireScopes } from '../../api-keys/require-scopes.decorator';
 import { DataFlowQueries } from '../ledger/data-flow-queries.service';
+import { maskedSpec } from '../spec/destination-secrets.check';
 import { DEFAULTS } from '../spec/destination-spec';
 import type { DestinationEntity } from '../storage/destination.entity';
 import { DestinationsService } from '../storage/destinations.service';
@@ -65,7 +66,7 @@ export class DestinationsResolver {
       audiences: d.spec.audiences ?? [],
       traits: d.spec.traits ?? [],
       mode: d.spec.mode ?? DEFAULTS.mode,
-      config: d.spec,
+      config: maskedSpec(d.spec),
       pending: counts.pending ?? 0,
       dead: counts.dead ?? 0,
     };

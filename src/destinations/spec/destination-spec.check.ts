@@ -1,6 +1,7 @@
 import Ajv from 'ajv';
 import { schemaProblems } from '../../common/yaml/schema-problems';
 import type { YamlPath } from '../../common/yaml/yaml-issue';
+import { literalHeaderProblem, literalUrlProblem } from './destination-secrets.check';
 import type { DestinationSpec } from './destination-spec';
 import { DESTINATION_SPEC_SCHEMA } from './destination-spec.schema';
 
@@ -41,7 +42,8 @@ export function headerValueProblem(value: string): string | null {
 // Braze's users/track takes at most 75 attributes objects per request.
 const BRAZE_MAX_BATCH = 75;
 
-// The shape (JSON Schema), then the rules that span fields. Used by `defs validate`, the startup
+// The shape (JSON Schema), then the rules that span fields and the secrets rule (credentials only
+// from the environment, destination-secrets.check.ts). Used by `defs validate`, the startup
 // that applies the folder and saveDestination, so all three say the same.
 export function specProblems(data: unknown): SpecProblem[] {
   if (!validate(data)) return schemaProblems(validate.errors);
@@ -50,6 +52,10 @@ export function specProblems(data: unknown): SpecProblem[] {
   const at = (path: YamlPath, rule: string) => out.push({ path, atKey: false, rule });
   if ((d.url === undefined) === (d.url_env === undefined))
     at(['url'], 'exactly one of url and url_env is required');
+  else if (d.url !== undefined) {
+    const problem = literalUrlProblem(d.kind, d.url);
+    if (problem) at(['url'], problem);
+  }
   if (d.kind === 'webhook' && !d.secret_env)
     at(['secret_env'], 'is required for a webhook: payloads are signed with HMAC-SHA256');
   if (!d.audiences?.length && !d.traits?.length)
@@ -60,7 +66,10 @@ export function specProblems(data: unknown): SpecProblem[] {
     at(['batch_size'], `must be at most ${BRAZE_MAX_BATCH} for braze (users/track limit)`);
   for (const [name, value] of Object.entries(d.headers ?? {})) {
     const problem =
-      headerNameProblem(name) ?? (typeof value === 'string' ? headerValueProblem(value) : null);
+      headerNameProblem(name) ??
+      (typeof value === 'string'
+        ? (headerValueProblem(value) ?? literalHeaderProblem(name, value))
+        : null);
     if (problem)
       out.push({ path: ['headers', name], atKey: headerNameProblem(name) !== null, rule: problem });
   }
