@@ -195,7 +195,7 @@ describe('ops UI on the demo data', () => {
     const want = { asOf: `${loadedAt}.000Z`, knownAt: `${knownNow}.000Z` };
     let address = '';
     await waitFor('both pickers in the address', async () => {
-      address = await page.evaluate(() => window.location.search);
+      address = await page.evaluate<string>('window.location.search');
       const has = new URLSearchParams(address);
       return has.get('asOf') === want.asOf && has.get('knownAt') === want.knownAt;
     }).catch((e: Error) => {
