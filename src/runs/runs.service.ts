@@ -19,14 +19,31 @@ UPDATE run SET rows_read = $2, rows_changed = $3, rows_unchanged = $4, rows_reje
   metadata = metadata || $8::jsonb
 WHERE id = $1`;
 
+// Both ends of a run are read from the database's clock: started_at is the insert's now() (the
+// column default), the finish is clock_timestamp(), this statement's moment. Not the app's clock
+// (another host's or a VM's, skewed by any amount) and not now(), the start of a transaction that
+// may be older than the run. greatest() only covers the database's clock stepping back between the
+// two (NTP), which no statement can prevent.
+const FINISHED_AT = 'greatest(started_at, clock_timestamp())';
+
 const END = `
-UPDATE run SET status = $2, error = $3, finished_at = now() WHERE id = $1
+UPDATE run SET status = $2, error = $3, finished_at = ${FINISHED_AT} WHERE id = $1
 RETURNING source_kind AS "sourceKind", source`;
+
+// A run's outcome with its counts; metadata set on the entity is merged over what progress() wrote,
+// and the high-water mark is kept when none is given.
+const COMPLETE = `
+UPDATE run SET status = $2, error = $3, rows_read = $4, rows_changed = $5, rows_unchanged = $6,
+  rows_rejected = $7, rejected_sample = $8::jsonb, metadata = metadata || $9::jsonb,
+  high_water_mark = CASE WHEN $10::boolean THEN $11::jsonb ELSE high_water_mark END,
+  finished_at = ${FINISHED_AT}
+WHERE id = $1
+RETURNING metadata, high_water_mark AS "highWaterMark", finished_at AS "finishedAt"`;
 
 // A worker killed mid-run leaves its run 'running'; the next run of the source (which holds the
 // source's lock, so none is live) closes it.
 const CLOSE_INTERRUPTED = `
-UPDATE run SET status = 'failed', finished_at = now(),
+UPDATE run SET status = 'failed', finished_at = ${FINISHED_AT},
   error = 'interrupted: the worker stopped before the run finished; the next run resumed from the last committed batch'
 WHERE source_kind = $1 AND source = $2 AND status = 'running' AND id <> $3`;
 
@@ -112,7 +129,7 @@ export class RunsService {
   }
 
   // finish, from the tally of a run that wrote in several batches.
-  complete(
+  async complete(
     run: RunEntity,
     tally: RunTally,
     error?: string,
@@ -125,10 +142,23 @@ export class RunsService {
     run.rejectedSample = tally.sample;
     run.status = error ? 'failed' : 'succeeded';
     run.error = error ?? null;
-    if (highWaterMark !== undefined) run.highWaterMark = highWaterMark;
-    run.finishedAt = new Date();
     if (error) logRunFailure(this.logger, run, error);
-    return this.runs.save(run);
+    const [rows] = await this.db.query<
+      [Pick<RunEntity, 'metadata' | 'highWaterMark' | 'finishedAt'>[], number]
+    >(COMPLETE, [
+      run.id,
+      run.status,
+      run.error,
+      run.rowsRead,
+      run.rowsChanged,
+      run.rowsUnchanged,
+      run.rowsRejected,
+      JSON.stringify(run.rejectedSample),
+      JSON.stringify(run.metadata ?? {}),
+      highWaterMark !== undefined,
+      highWaterMark === undefined || highWaterMark === null ? null : JSON.stringify(highWaterMark),
+    ]);
+    return Object.assign(run, rows[0]);
   }
 
   recent(sourceKind: string | undefined, limit: number): Promise<RunEntity[]> {
