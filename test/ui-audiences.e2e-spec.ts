@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { waitForFullRuns } from './audiences/audience-helpers';
-import { docScreenshot, launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
+import { launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
 import { gql } from './utils/graphql-request';
 import { startUiWorld, UiWorld } from './utils/ui-world';
 import { waitFor } from './utils/wait';
@@ -119,7 +119,6 @@ describe('ops UI: audiences in a browser', () => {
     await waitFor('the preview', async () => (await previewSize(page).textContent()) === '4');
     await row(page, 'Sample members', /coins: 990/).waitFor();
     await screenshot(page, 'audience-builder');
-    await docScreenshot(page, 'audience-builder');
 
     // As of a day in January 2025 nobody had ordered yet.
     const past = '2025-01-15T00:00:00.000Z';
@@ -148,7 +147,6 @@ describe('ops UI: audiences in a browser', () => {
       /Buyers with coins/,
     );
     await screenshot(page, 'audience-detail');
-    await docScreenshot(page, 'audience-detail');
 
     // In the catalogue, as a trait of source audience.
     await page.getByRole('link', { name: 'Traits', exact: true }).click();
@@ -169,7 +167,6 @@ describe('ops UI: audiences in a browser', () => {
       /audience:ui_buyers.*true.*present.*audience.*definition v1.*run/,
     );
     await screenshot(page, 'profile-with-audience');
-    await docScreenshot(page, 'profile');
 
     await page.getByLabel('As of (UTC)').fill(beforeSave.toISOString().slice(0, 19));
     await page
@@ -190,7 +187,6 @@ describe('ops UI: audiences in a browser', () => {
     ).resolves.toMatch(/true.*audience/);
     await dialog.getByText('ui_buyers', { exact: true }).waitFor();
     await screenshot(page, 'profile-explain');
-    await docScreenshot(page, 'profile-explain');
   });
 
   // Runs once the API has profileChanged (the realtime work): until then the page only reads.

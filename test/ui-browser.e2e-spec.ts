@@ -1,5 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
-import { docScreenshot, launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
+import { launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
 import { startUiWorld, UiWorld } from './utils/ui-world';
 import { ensureWebBuilt } from './utils/web-build';
 
@@ -81,7 +81,6 @@ describe('ops UI in a browser', () => {
       /notebook.*data-science.*fresh · 2d.*succeeded/,
     );
     await screenshot(page, 'traits');
-    await docScreenshot(page, 'traits');
 
     await page.getByLabel('Search traits').fill('coin');
     await expect(
@@ -115,7 +114,6 @@ describe('ops UI in a browser', () => {
     );
     await page.getByText('60 current values.').waitFor();
     await screenshot(page, 'trait-dbt');
-    await docScreenshot(page, 'trait-dbt');
   });
 
   it('profile explorer: traits with provenance, a timeline, and the profile as of an earlier moment', async () => {
@@ -162,7 +160,6 @@ describe('ops UI in a browser', () => {
     );
     await row(page, 'Runs', 'notebooks/churn_risk.ipynb').waitFor();
     await screenshot(page, 'monitors-runs');
-    await docScreenshot(page, 'monitors-runs');
 
     await page.getByRole('tab', { name: 'Invalid events' }).click();
     const typeGroup = page.getByRole('button', { name: /Order Completed.*\/total must be number/ });

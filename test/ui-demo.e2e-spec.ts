@@ -1,5 +1,5 @@
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { docScreenshot, launchBrowser, openPage, screenshot, WatchedPage } from './utils/browser';
 import { DemoServer, startDemoServer } from './utils/demo-server';
 import { waitFor } from './utils/wait';
 import { ensureWebBuilt } from './utils/web-build';
@@ -7,6 +7,7 @@ import { ensureWebBuilt } from './utils/web-build';
 // Every page of the built UI on the demo studio (`traitbase demo`, loaded into a real server), in
 // Chromium, with the operator's admin key and with a profile:read key. Any console error, uncaught
 // exception, failed request or 4xx/5xx answer fails the test; so does a page that shows an error.
+// With UI_DOC_SCREENSHOTS=1 it writes the README's pictures of the UI (docs/img/).
 jest.setTimeout(300_000);
 
 interface Demo {
@@ -134,6 +135,11 @@ describe('ops UI on the demo data', () => {
   const row = (page: Page, name: string, text: string | RegExp) =>
     page.getByRole('table', { name }).getByRole('row').filter({ hasText: text });
 
+  async function pick(page: Page, scope: Locator, label: string, option: string) {
+    await scope.getByLabel(label, { exact: true }).click();
+    await page.getByRole('option', { name: option, exact: true }).click();
+  }
+
   it('an admin key: the catalogue, every trait, with audiences showing their last run', async () => {
     const page = await signedIn(demo.keys.admin);
     await visit(page, '/traits', table('Traits'));
@@ -147,6 +153,7 @@ describe('ops UI on the demo data', () => {
       );
     }
     await screenshot(page, 'demo-traits');
+    await docScreenshot(page, 'traits');
     const shot = new Set<string>();
     for (const t of traits) {
       await visit(page, `/traits/${encodeURIComponent(t.name)}`, table('Definition versions'));
@@ -158,6 +165,12 @@ describe('ops UI on the demo data', () => {
         expect(id).toMatch(/^[0-9a-f-]{36}$/);
         await expect(run.textContent()).resolves.toContain(id);
         await run.getByRole('button', { name: `Copy run id ${id}` }).waitFor();
+      }
+      if (t.name === 'lifetime_value') {
+        await expect(
+          page.getByRole('table', { name: 'dbt lineage' }).textContent(),
+        ).resolves.toMatch(/model\.game\.player_stats/);
+        await docScreenshot(page, 'trait-lifetime-value');
       }
       if (!shot.has(t.sourceKind)) {
         shot.add(t.sourceKind);
@@ -177,7 +190,10 @@ describe('ops UI on the demo data', () => {
     expect(ids.length).toBeGreaterThan(0);
     for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
     await page.getByText(`${member}@players.example.com`).first().waitFor();
+    // As it is now: changes pushed by profileChanged appear without a reload.
+    await page.getByText('live', { exact: true }).waitFor();
     await screenshot(page, 'demo-profile');
+    await docScreenshot(page, 'profile');
 
     // Known at a moment after the load: the same values, read from what had been recorded then.
     await page.getByLabel('Known at (UTC)').fill(loadedAt);
@@ -227,6 +243,7 @@ describe('ops UI on the demo data', () => {
     await page.getByRole('dialog').getByText('Explain').first().waitFor();
     await page.waitForLoadState('networkidle');
     await screenshot(page, 'demo-profile-explain');
+    await docScreenshot(page, 'profile-explain');
   });
 
   it('an admin key: audiences, the builder, and every monitor', async () => {
@@ -239,9 +256,51 @@ describe('ops UI on the demo data', () => {
     }
     await visit(page, '/audiences/new', (p) => p.getByText('Preview').first().waitFor());
     await screenshot(page, 'demo-audience-builder');
+    // A rule on the demo's players, previewed while it is built (not saved); the size shown is the
+    // one the API gives for the same rule.
+    await page.getByLabel('Slug').fill('recent_buyers');
+    await page.getByLabel('Name').fill('Recent big buyers');
+    await page.getByLabel('Owner').fill('live-ops');
+    const traitCondition = page.getByRole('group', { name: 'Trait condition' });
+    await pick(page, traitCondition, 'Trait', 'lifetime_value (number)');
+    await pick(page, traitCondition, 'Operator', 'at least');
+    await traitCondition.getByLabel('Value').fill('20');
+    await page.getByRole('button', { name: 'Add event condition' }).click();
+    const eventCondition = page.getByRole('group', { name: 'Event condition' });
+    await eventCondition.getByLabel('Event', { exact: true }).fill('Order Completed');
+    await page.keyboard.press('Escape');
+    const rule = {
+      all: [
+        { trait: 'lifetime_value', op: 'gte', value: 20 },
+        { event: 'Order Completed', within: '30d' },
+      ],
+    };
+    const { audiencePreview } = await gql(
+      'query($rule: JSON!) { audiencePreview(rule: $rule) { size } }',
+      { rule },
+    );
+    expect(audiencePreview.size).toBeGreaterThan(0);
+    const size = page.getByTestId('preview-size');
+    await waitFor(
+      'the preview',
+      async () => (await size.textContent()) === audiencePreview.size.toLocaleString('en'),
+    );
+    const sample = page.getByRole('table', { name: 'Sample members' });
+    await sample.getByRole('row').nth(1).waitFor();
+    // last_active_at in UTC as on every page, not as the API's ISO string.
+    await expect(sample.textContent()).resolves.toMatch(
+      /last_active_at: \d{4}-\d\d-\d\d [\d:]{8} UTC/,
+    );
+    await page.waitForLoadState('networkidle');
+    await screenshot(page, 'demo-audience-builder-rule');
+    await docScreenshot(page, 'audience-builder');
     await visit(page, '/monitors', table('Runs'));
     await row(page, 'Runs', 'at_risk_spenders').first().waitFor();
+    // Every run that finished took a duration of zero or more (started and finished by one clock).
+    const negative = page.getByRole('table', { name: 'Runs' }).getByText(/^-\d/);
+    await expect(negative.count()).resolves.toBe(0);
     await screenshot(page, 'demo-monitors-runs');
+    await docScreenshot(page, 'monitors-runs');
     for (const [tab, name] of [
       ['Invalid events', 'invalid-events'],
       ['Event health', 'event-health'],

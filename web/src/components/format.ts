@@ -29,10 +29,16 @@ export function formatNumber(n: number): string {
   return new Intl.NumberFormat('en', { maximumFractionDigits: 2 }).format(n);
 }
 
+// An instant as the API writes it (ISO 8601 with a time and a zone), e.g. 2026-11-29T19:06:24.753Z.
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
+
 // A trait value in one line: times in UTC, strings as they are, everything else as compact JSON.
+// Without the trait's type (a preview's sample, explain's changes), a string that is an instant is
+// taken for a time, so no page shows a raw ISO string beside the UTC times.
 export function formatValue(value: unknown, type?: string): string {
   if (value === null || value === undefined) return '—';
-  if (type === 'timestamp' && typeof value === 'string') return formatTime(value);
+  if (typeof value === 'string' && (type === 'timestamp' || (!type && ISO_INSTANT.test(value))))
+    return formatTime(value);
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return formatNumber(value);
   return JSON.stringify(value);
