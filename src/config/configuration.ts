@@ -34,6 +34,8 @@ export interface AppConfig {
   smallWriteMaxRows?: number;
   // Event shards one worker process drains at the same time (default EVENT_WORKER_CONCURRENCY).
   eventWorkerConcurrency?: number;
+  // How long an audience preview may run, all its statements together (default PREVIEW_TIMEOUT_MS).
+  audiencePreviewTimeoutMs?: number;
 }
 
 export function toAppConfig(env: EnvironmentVariables): AppConfig {
@@ -66,6 +68,7 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
     trustProxy: trustProxyOf(env.TRUST_PROXY),
     smallWriteMaxRows: env.TRAIT_WRITE_SMALL_ROWS,
     eventWorkerConcurrency: env.EVENT_WORKER_CONCURRENCY,
+    audiencePreviewTimeoutMs: env.AUDIENCE_PREVIEW_TIMEOUT_MS,
   };
 }
 

@@ -131,6 +131,18 @@ describe('validateEnv', () => {
     expect(lines.join('\n')).not.toContain('ftp://x');
   });
 
+  it('reads AUDIENCE_PREVIEW_TIMEOUT_MS in milliseconds, 10 s by default, from 1 to 600000', () => {
+    const url = { DATABASE_URL: 'postgresql://u:p@db:5432/app' };
+    expect(toAppConfig(validateEnv(url)).audiencePreviewTimeoutMs).toBe(10_000);
+    const set = validateEnv({ ...url, AUDIENCE_PREVIEW_TIMEOUT_MS: '250' });
+    expect(toAppConfig(set).audiencePreviewTimeoutMs).toBe(250);
+    for (const bad of ['0', '600001', '1.5', 'soon']) {
+      expect(errorLines({ AUDIENCE_PREVIEW_TIMEOUT_MS: bad })).toEqual([
+        'AUDIENCE_PREVIEW_TIMEOUT_MS: must be an integer number of milliseconds from 1 to 600000',
+      ]);
+    }
+  });
+
   it('ignores variables it does not know', () => {
     expect(() => validateEnv({ HOME: '/root', SOMETHING_ELSE: 'x' })).not.toThrow();
   });

@@ -167,6 +167,13 @@ export class EnvironmentVariables {
   @Max(64, { message: 'must be an integer from 1 to 64' })
   EVENT_WORKER_CONCURRENCY: number = 4; // EVENT_WORKER_CONCURRENCY
 
+  // How long an audience preview may run, every statement of it together (docs/audiences.md#preview).
+  @IsOptional()
+  @IsInt({ message: 'must be an integer number of milliseconds from 1 to 600000' })
+  @Min(1, { message: 'must be an integer number of milliseconds from 1 to 600000' })
+  @Max(600_000, { message: 'must be an integer number of milliseconds from 1 to 600000' })
+  AUDIENCE_PREVIEW_TIMEOUT_MS: number = 10_000; // PREVIEW_TIMEOUT_MS
+
   // Only used when DATABASE_URL is unset: where and on which port the embedded PostgreSQL runs.
   @IsOptional()
   @IsString()

@@ -1,8 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { APP_CONFIG } from '../../config/config.module';
+import type { AppConfig } from '../../config/configuration';
 import { inTransaction } from '../../database/transaction';
 import { TraitRegistry } from '../../trait-definitions/trait-registry.service';
 import { TraitReader } from '../../traits/trait-reader.service';
@@ -14,7 +16,8 @@ import { RuleChecker } from '../rule/rule-checker.service';
 import { invalidRuleError, pointerOf } from '../rule/rule-fault';
 import { AllGroup, AnyGroup, kindOf, Rule } from '../rule/rule.types';
 
-// A preview answers within this time or not at all (every statement of it together).
+// A preview answers within this time or not at all (every statement of it together), unless
+// AUDIENCE_PREVIEW_TIMEOUT_MS says otherwise.
 export const PREVIEW_TIMEOUT_MS = 10_000;
 export const SAMPLE_SIZE = 10;
 
@@ -51,19 +54,24 @@ function topGroups(rule: Rule): { pointer: string; rule: Rule }[] {
 // same compiled SQL as evaluations, read-only, under a statement timeout.
 @Injectable()
 export class AudiencePreviewService {
+  private readonly timeoutMs: number;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly checker: RuleChecker,
     private readonly compiler: RuleCompiler,
     private readonly reader: TraitReader,
     private readonly registry: TraitRegistry,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.timeoutMs = config.audiencePreviewTimeoutMs ?? PREVIEW_TIMEOUT_MS;
+  }
 
   async preview(raw: unknown, asOf: Date | null): Promise<AudiencePreview> {
     const checked = await this.checker.check(raw);
     if (!checked.ok) throw invalidRuleError(checked.faults);
     const rule = checked.rule;
-    const deadline = Date.now() + PREVIEW_TIMEOUT_MS;
+    const deadline = Date.now() + this.timeoutMs;
     const counted = await inTransaction(
       this.db,
       async (client) => {
@@ -78,7 +86,7 @@ export class AudiencePreviewService {
         return { at, size: ids.size, sample: ids.sample, groups: counts };
       },
       'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY',
-    ).catch(timedOut);
+    ).catch((err: unknown) => timedOut(err, this.timeoutMs));
     return {
       asOf: counted.at,
       size: counted.size,
@@ -147,11 +155,12 @@ async function budget(client: PoolClient, deadline: number): Promise<void> {
   await client.query(`SELECT set_config('statement_timeout', $1, true)`, [String(left)]);
 }
 
-function timedOut(err: unknown): never {
+function timedOut(err: unknown, timeoutMs: number): never {
   if ((err as { code?: string }).code === '57014') {
+    const limit = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${timeoutMs} ms`;
     throw new DomainError(
       ErrorCode.UNAVAILABLE,
-      `rule: the preview took longer than ${PREVIEW_TIMEOUT_MS / 1000} s; narrow the rule or try again`,
+      `rule: the preview took longer than ${limit}; narrow the rule or try again`,
     );
   }
   throw err;
