@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { checkedAudienceFiles } from '../audiences/yaml/audience-files.check';
-import { loadDestinationFiles } from '../destinations/yaml/destination-files.loader';
 import { compareIssues, formatIssue } from '../common/yaml/yaml-issue';
+import { checkedDestinationFiles } from '../destinations/yaml/destination-files.check';
 import {
   displayPath,
   loadDefinitionsDir,
@@ -30,7 +30,7 @@ async function loadValid(
     return undefined;
   }
   const audiences = await checkedAudienceFiles(loaded.dir, loaded.specs);
-  const destinations = await loadDestinationFiles(loaded.dir);
+  const destinations = await checkedDestinationFiles(loaded.dir, loaded.specs);
   const issues = [...loaded.issues, ...audiences.issues, ...destinations.issues].sort(
     compareIssues,
   );
@@ -38,7 +38,7 @@ async function loadValid(
     return {
       ...loaded,
       audiences: audiences.count,
-      destinations: destinations.destinations.length,
+      destinations: destinations.count,
     };
   issues.forEach((issue) => io.err(formatIssue(issue)));
   const files = new Set(issues.map((i) => i.file)).size;

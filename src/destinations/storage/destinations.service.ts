@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { IsNull, Repository } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { DestinationNameChecker } from '../spec/destination-name-checker.service';
 import type { DestinationSpec } from '../spec/destination-spec';
-import { problemDetails, specProblems } from '../spec/destination-spec.check';
+import { problemDetails, SpecProblem, specProblems } from '../spec/destination-spec.check';
 import { DestinationEntity } from './destination.entity';
 
 export interface DestinationOrigin {
@@ -18,6 +19,7 @@ const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 export class DestinationsService {
   constructor(
     @InjectRepository(DestinationEntity) private readonly repo: Repository<DestinationEntity>,
+    private readonly names: DestinationNameChecker,
   ) {}
 
   active(): Promise<DestinationEntity[]> {
@@ -39,14 +41,11 @@ export class DestinationsService {
           slug: 'must be lower case letters, digits, - or _ (at most 63)',
         },
       );
-    const problems = specProblems(config);
-    if (problems.length > 0) {
-      const details = problemDetails(problems);
-      const [field, rule] = Object.entries(details)[0];
-      throw new DomainError(ErrorCode.INVALID_INPUT, `${field}: ${rule}`, details);
-    }
+    refuse(specProblems(config));
     const spec = { ...(config as DestinationSpec & { slug?: string }) };
     delete spec.slug;
+    // The traits and audiences it lists exist now, once the shape is right.
+    refuse(await this.names.problems(spec));
     const existing = await this.repo.findOne({ where: { slug } });
     if (existing && origin.kind === 'api' && existing.origin === 'yaml' && !existing.archivedAt)
       throw new DomainError(
@@ -61,4 +60,11 @@ export class DestinationsService {
   async archive(slug: string): Promise<void> {
     await this.repo.update({ slug, archivedAt: IsNull() }, { archivedAt: new Date() });
   }
+}
+
+function refuse(problems: readonly SpecProblem[]): void {
+  if (problems.length === 0) return;
+  const details = problemDetails(problems);
+  const [field, rule] = Object.entries(details)[0];
+  throw new DomainError(ErrorCode.INVALID_INPUT, `${field}: ${rule}`, details);
 }

@@ -4,12 +4,14 @@ import { compareIssues, DefinitionIssue, formatPath } from '../../common/yaml/ya
 import { YamlLocator } from '../../common/yaml/yaml-locator';
 import type { FileRef } from '../../trait-definitions/yaml/definition-file.parser';
 import type { DestinationSpec } from '../spec/destination-spec';
-import { specProblems } from '../spec/destination-spec.check';
+import { SpecProblem, specProblems } from '../spec/destination-spec.check';
 
 export interface DestinationFile {
   slug: string;
   spec: DestinationSpec;
   relative: string;
+  // Where a problem found later (a trait or audience it lists) is in the file.
+  locate(problem: SpecProblem): DefinitionIssue;
 }
 
 export interface ParsedDestinationFile {
@@ -35,17 +37,18 @@ export function parseDestinationFile(text: string, file: FileRef): ParsedDestina
   }
   if (issues.length > 0) return { destination: null, issues };
   const locator = new YamlLocator(doc, lines);
-  const data: unknown = doc.toJS();
-  for (const p of specProblems(data)) {
+  const locate = (p: SpecProblem): DefinitionIssue => {
     const at = locator.at(p.path, { key: p.atKey });
-    issues.push({
+    return {
       file: file.display,
       line: at.line,
       col: at.col,
       path: formatPath(p.path),
       rule: p.rule,
-    });
-  }
+    };
+  };
+  const data: unknown = doc.toJS();
+  issues.push(...specProblems(data).map(locate));
   const stem = basename(file.relative).replace(/\.ya?ml$/, '');
   const { slug, ...spec } = (data ?? {}) as DestinationSpec & { slug?: string };
   if (!slug && !SLUG.test(stem))
@@ -57,5 +60,5 @@ export function parseDestinationFile(text: string, file: FileRef): ParsedDestina
       rule: `is required: the file name ${stem} is not a slug`,
     });
   if (issues.length > 0) return { destination: null, issues: issues.sort(compareIssues) };
-  return { issues, destination: { slug: slug ?? stem, spec, relative: file.relative } };
+  return { issues, destination: { slug: slug ?? stem, spec, relative: file.relative, locate } };
 }
