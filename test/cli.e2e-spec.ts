@@ -174,13 +174,17 @@ describe('traitbase defs plan/apply and keys (test schema)', () => {
     );
     expect(retyped).not.toBe(api);
     await writeFile(join(dir, 'profile_api.yaml'), retyped);
+    // A destination sending the trait about to be retired: the plan names it.
+    await ds.query(`INSERT INTO destination (slug, spec, origin) VALUES ('crm', $1, 'api')`, [
+      { name: 'CRM', kind: 'webhook', url_env: 'CRM_URL', traits: ['churn_propensity'] },
+    ]);
     const plan = await cli(['defs', 'plan', dir], env);
     expect(plan.code).toBe(0);
     expect(plan.stdout).toMatch(
       /~ preferred_language \(breaking\) 1-0-0 → 2-0-0 {2}BREAKING\n\s+type category → string/,
     );
     expect(plan.stdout).toMatch(
-      /- churn_propensity \(retired\) 1-0-0 {2}BREAKING\n\s+no longer declared \(was in churn\.yaml\)/,
+      /- churn_propensity \(retired\) 1-0-0 {2}BREAKING\n\s+no longer declared \(was in churn\.yaml\)\n\s+used by: destination crm/,
     );
     expect(plan.stdout).toContain('0 new, 1 changed, 1 retired, 7 unchanged; 2 breaking.');
     expect(

@@ -3,6 +3,7 @@ import { ApiKeyEntity } from '../api-keys/api-key.entity';
 import { ApiKeysService } from '../api-keys/api-keys.service';
 import { audienceUsageFromDatabase } from '../audiences/storage/audience-trait-usage';
 import type { AppConfig } from '../config/configuration';
+import { destinationUsageFromDatabase } from '../destinations/storage/destination-trait-usage';
 import { TraitDefinitionEntity } from '../trait-definitions/trait-definition.entity';
 import { TraitDefinitionsService } from '../trait-definitions/trait-definitions.service';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
@@ -14,6 +15,7 @@ export function definitionsService(dataSource: DataSource): TraitDefinitionsServ
   const registry = new TraitRegistry(dataSource.getRepository(TraitDefinitionEntity));
   const usage = new TraitUsageRegistry();
   usage.register(audienceUsageFromDatabase(dataSource));
+  usage.register(destinationUsageFromDatabase(dataSource));
   return new TraitDefinitionsService(dataSource, registry, usage);
 }
 

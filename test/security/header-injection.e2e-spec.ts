@@ -5,6 +5,7 @@ import { send } from '../../src/destinations/delivery/http-sender';
 import type { DestinationSpec } from '../../src/destinations/spec/destination-spec';
 import { parseDestinationFile } from '../../src/destinations/yaml/destination-file.parser';
 import { saveDestination } from '../destinations/destination-helpers';
+import { insertTraitDefinitions, traitSpec } from '../factories/trait-definition.factory';
 import { startTestApp, TestApp } from '../utils/test-app';
 
 const CRLF = 'growth\r\nX-Injected: 1';
@@ -32,6 +33,8 @@ describe('header injection', () => {
 
   beforeAll(async () => {
     t = await startTestApp();
+    // The trait the destinations send: a destination may list only traits that exist.
+    await insertTraitDefinitions(t.db.url, t.db.schema, [traitSpec({ name: 'ltv' })]);
   });
   afterAll(() => t.close());
 
