@@ -1,5 +1,8 @@
+import { randomUUID } from 'node:crypto';
+import { insertTraitDefinitions, traitSpec } from '../factories/trait-definition.factory';
 import { gql } from '../utils/graphql-request';
 import { createKey } from '../utils/keys';
+import { sql } from '../utils/sql';
 import { startTestApp, TestApp } from '../utils/test-app';
 
 const INJECTIONS = [
@@ -18,11 +21,13 @@ describe('attack suite', () => {
   let t: TestApp;
   let reader: string;
   let ingest: string;
+  let writer: string;
 
   beforeAll(async () => {
     t = await startTestApp();
     reader = await createKey(t, 'profile:read');
     ingest = await createKey(t, 'ingest');
+    writer = await createKey(t, 'traits:write');
   });
   afterAll(() => t.close());
 
@@ -64,11 +69,26 @@ describe('attack suite', () => {
   });
 
   it('API4 resource consumption: GraphQL depth, aliases, batching and field count are bounded', async () => {
-    const deep = `{ profile(identity: {type: "user_id", value: "1"}) { ${'merges { identities { type } '.repeat(1)} } }`;
-    expect((await gql(t.url, deep, {}, reader)).status).toBeLessThan(500);
-    const nested = `{ traitDefinitions { ${'versions { '.repeat(12)}version${' }'.repeat(12)} } }`;
-    const tooDeep = await gql(t.url, nested, {}, reader);
-    expect(tooDeep.status).toBe(400);
+    // The schema's object types have no cycle; introspection's `ofType` does, so it builds any depth.
+    const ofTypes = (n: number) =>
+      `{ __type(name: "Profile") { fields { type { ${'ofType { '.repeat(n)}name${' }'.repeat(n)} } } } }`;
+    const atLimit = await gql<any>(t.url, ofTypes(6), {}, reader);
+    expect(atLimit.status).toBe(200);
+    expect(atLimit.errors).toBeUndefined();
+    for (const [n, depth] of [
+      [7, 11],
+      [200, 204],
+    ]) {
+      const deep = await gql(t.url, ofTypes(n), {}, reader);
+      expect(deep.status).toBe(400);
+      expect(deep.data).toBeNull();
+      expect(deep.errors).toEqual([
+        {
+          message: `\`unnamedQuery query depth (${depth}) exceeds the query depth limit of 10\``,
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+    }
     const aliases = Array.from({ length: 3000 }, (_, i) => `a${i}: viewer { name }`).join(' ');
     const wide = await gql(t.url, `{ ${aliases} }`, {}, reader);
     expect(wide.status).toBe(400);
@@ -82,33 +102,84 @@ describe('attack suite', () => {
     expect(await batch.text()).not.toMatch(LEAKS);
   });
 
-  it('API8 injection: SQL strings in identity values and trait names are data, never SQL; errors leak nothing', async () => {
+  it('API8 injection: SQL strings in identity values, types and trait names are data, never SQL; errors leak nothing', async () => {
+    // A real profile, so trait names and include lists reach the queries that read its values.
+    const level = traitSpec({ type: 'number' });
+    await insertTraitDefinitions(t.db.url, t.db.schema, [level]);
+    const known = { type: 'user_id', value: `known-${randomUUID()}` };
+    const written = await gql<any>(
+      t.url,
+      'mutation W($input: WriteTraitsInput!) { writeTraits(input: $input) { accepted } }',
+      { input: { rows: [{ identity: known, trait: level.name, value: 1 }] } },
+      writer,
+    );
+    expect(written.data?.writeTraits.accepted).toBe(1);
+    const restGet = async (path: string) => {
+      const res = await fetch(`${t.url}${path}`, {
+        headers: { authorization: `Bearer ${reader}` },
+      });
+      return { status: res.status, body: await res.json() };
+    };
     for (const s of INJECTIONS) {
-      const res = await gql<any>(
+      const byValue = await gql<any>(
         t.url,
         'query P($v: String!) { profile(identity: {type: "user_id", value: $v}) { id } }',
         { v: s },
         reader,
       );
-      expect(res.status).toBeLessThan(500);
-      expect(JSON.stringify(res)).not.toMatch(LEAKS);
-      const trait = await gql<any>(
+      expect(byValue).toEqual({ status: 200, data: { profile: null } });
+
+      const byType = await gql<any>(
         t.url,
-        'query T($n: String!) { profile(identity: {type: "user_id", value: "1"}) { trait(name: $n) { value } } }',
-        { n: s },
+        'query P($v: String!) { profile(identity: {type: $v, value: "1"}) { id } }',
+        { v: s },
         reader,
       );
-      expect(trait.status).toBeLessThan(500);
-      const rest = await fetch(
-        `${t.url}/v1/profiles/user_id:${encodeURIComponent(s)}/traits?include=${encodeURIComponent(s)}`,
-        { headers: { authorization: `Bearer ${reader}` } },
+      expect(byType).toMatchObject({ status: 200, data: { profile: null } });
+      expect(byType.errors).toEqual([
+        expect.objectContaining({
+          message: 'identity.type: type must be a snake_case identity type',
+          extensions: expect.objectContaining({ code: 'BAD_USER_INPUT' }),
+        }),
+      ]);
+
+      const trait = await gql<any>(
+        t.url,
+        'query T($id: IdentityInput!, $n: String!) { profile(identity: $id) { trait(name: $n) { value } } }',
+        { id: known, n: s },
+        reader,
       );
-      expect(rest.status).toBeLessThan(500);
-      expect(await rest.text()).not.toMatch(LEAKS);
+      // The exact answers below echo the input as data and nothing else (no SQL, no stack).
+      expect(trait).toMatchObject({ status: 200, data: { profile: null } });
+      expect(trait.errors).toEqual([
+        expect.objectContaining({
+          message: `trait ${s} is not defined`,
+          extensions: { code: 'NOT_FOUND' },
+        }),
+      ]);
+
+      expect(await restGet(`/v1/profiles/user_id:${encodeURIComponent(s)}/traits`)).toEqual({
+        status: 404,
+        body: {
+          error: { code: 'PROFILE_NOT_FOUND', message: `no profile has the identity user_id:${s}` },
+        },
+      });
+      expect(
+        await restGet(
+          `/v1/profiles/user_id:${encodeURIComponent(known.value)}/traits?include=${encodeURIComponent(s)}`,
+        ),
+      ).toEqual({
+        status: 400,
+        body: {
+          error: {
+            code: 'INVALID_INPUT',
+            message: 'include: include must be a comma-separated list of trait names',
+            details: { include: 'include must be a comma-separated list of trait names' },
+          },
+        },
+      });
     }
-    const [{ n }] = await t.app
-      .get((await import('typeorm')).DataSource)
-      .query(`SELECT count(*)::int AS n FROM identity`);
-    expect(n).toBe(0);
+    const [{ n }] = await sql<{ n: number }>(t, `SELECT count(*)::int AS n FROM identity`);
+    expect(n).toBe(1);
   });
 });
