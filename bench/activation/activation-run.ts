@@ -133,6 +133,20 @@ export async function activationRun(
       await new Promise((r) => setTimeout(r, 50));
     }
     const seconds = (lastAt - start) / 1000;
+    // The sink counts a batch when it arrives; its ledger rows commit after the answer.
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const [{ n }] = await withClient((c) =>
+        c
+          .query(
+            `SELECT count(*)::int AS n FROM "${schema}".data_flow_ledger WHERE destination_slug = 'bench'`,
+          )
+          .then((r) => r.rows as { n: number }[]),
+      );
+      if (n >= total) break;
+      if (Date.now() > deadline) throw new Error(`ledger holds ${n} of ${total} records`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
     // Committed (the feed row's time) → delivered (the ledger's), counted on the server.
     const [lat] = await withClient((c) =>
       c
