@@ -1,22 +1,21 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { TraitUsageLookup, TraitUsageRegistry } from '../../trait-definitions/trait-usage.registry';
+import {
+  TraitUsageLookup,
+  TraitUsageRegistry,
+  usageLookup,
+} from '../../trait-definitions/trait-usage.registry';
 import { traitsRead } from '../rule/rule-references';
 import type { Rule } from '../rule/rule.types';
 import { AudienceDirectory } from './audience-directory.service';
 
 // Which active audiences read each trait, from their rules: { lifetime_value: ['audience whales'] }.
 export function audienceUsage(rules: readonly { slug: string; rule: Rule }[]): TraitUsageLookup {
-  return (names) => {
-    const wanted = new Set(names);
-    const out = new Map<string, string[]>();
-    for (const a of rules) {
-      for (const t of new Set(traitsRead(a.rule))) {
-        if (wanted.has(t)) out.set(t, [...(out.get(t) ?? []), `audience ${a.slug}`]);
-      }
-    }
-    return Promise.resolve(out);
-  };
+  return usageLookup(
+    rules,
+    (a) => `audience ${a.slug}`,
+    (a) => traitsRead(a.rule),
+  );
 }
 
 // The same lookup for the CLI (`defs plan`), straight from the audience table.

@@ -1,6 +1,10 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import type { DataSource } from 'typeorm';
-import { TraitUsageLookup, TraitUsageRegistry } from '../../trait-definitions/trait-usage.registry';
+import {
+  TraitUsageLookup,
+  TraitUsageRegistry,
+  usageLookup,
+} from '../../trait-definitions/trait-usage.registry';
 import type { DestinationSpec } from '../spec/destination-spec';
 import { membershipTrait } from '../sync/profile-data';
 import { DestinationsService } from './destinations.service';
@@ -10,16 +14,11 @@ import { DestinationsService } from './destinations.service';
 export function destinationUsage(
   destinations: readonly { slug: string; spec: DestinationSpec }[],
 ): TraitUsageLookup {
-  return (names) => {
-    const wanted = new Set(names);
-    const out = new Map<string, string[]>();
-    for (const d of destinations) {
-      const sent = [...(d.spec.traits ?? []), ...(d.spec.audiences ?? []).map(membershipTrait)];
-      for (const t of new Set(sent))
-        if (wanted.has(t)) out.set(t, [...(out.get(t) ?? []), `destination ${d.slug}`]);
-    }
-    return Promise.resolve(out);
-  };
+  return usageLookup(
+    destinations,
+    (d) => `destination ${d.slug}`,
+    (d) => [...(d.spec.traits ?? []), ...(d.spec.audiences ?? []).map(membershipTrait)],
+  );
 }
 
 // The same lookup for the CLI (`defs plan`), straight from the destination table.
