@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { invalidMessage } from '../common/yaml/yaml-issue';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/configuration';
 import { planSummary, TraitDefinitionsService } from './trait-definitions.service';
-import { formatIssue } from '../common/yaml/yaml-issue';
 import { displayPath, loadDefinitionsDir } from './yaml/definitions.loader';
 
 export const YAML_ORIGIN = 'yaml';
@@ -27,9 +27,8 @@ export class TraitDefinitionsStartup implements OnApplicationBootstrap {
       return;
     }
     if (loaded.issues.length > 0) {
-      const lines = loaded.issues.map((i) => `  ${formatIssue(i)}`).join('\n');
       throw new InvalidDefinitionsError(
-        `invalid trait definitions in ${displayPath(loaded.dir)} (${loaded.issues.length} problem(s)):\n${lines}`,
+        invalidMessage(`trait definitions in ${displayPath(loaded.dir)}`, loaded.issues),
       );
     }
     const plan = await this.definitions.apply(loaded.specs, YAML_ORIGIN);

@@ -1,9 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
+import { compareIssues, invalidMessage } from '../../common/yaml/yaml-issue';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { InvalidDefinitionsError } from '../../trait-definitions/trait-definitions.startup';
-import { compareIssues, formatIssue } from '../../common/yaml/yaml-issue';
 import { RuleChecker } from '../rule/rule-checker.service';
 import { audiencesRead } from '../rule/rule-references';
 import type { Rule } from '../rule/rule.types';
@@ -63,13 +63,7 @@ export class AudiencesStartup implements OnApplicationBootstrap {
       if (!checked.ok) issues.push(...checked.faults.map((x) => f.locate(x)));
     }
     if (issues.length > 0) {
-      const lines = issues
-        .sort(compareIssues)
-        .map((i) => `  ${formatIssue(i)}`)
-        .join('\n');
-      throw new InvalidDefinitionsError(
-        `invalid audiences (${issues.length} problem(s)):\n${lines}`,
-      );
+      throw new InvalidDefinitionsError(invalidMessage('audiences', issues.sort(compareIssues)));
     }
     let changed = 0;
     for (const f of ordered) {

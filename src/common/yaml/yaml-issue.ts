@@ -22,6 +22,12 @@ export function formatIssue(issue: DefinitionIssue): string {
   return `${issue.file}:${issue.line}:${issue.col}: ${issue.path}: ${issue.rule}`;
 }
 
+// What stops a start on invalid files: `invalid <what> (N problem(s)):` and one issue per line.
+export function invalidMessage(what: string, issues: readonly DefinitionIssue[]): string {
+  const lines = issues.map((i) => `  ${formatIssue(i)}`).join('\n');
+  return `invalid ${what} (${issues.length} problem(s)):\n${lines}`;
+}
+
 export function compareIssues(a: DefinitionIssue, b: DefinitionIssue): number {
   return a.file.localeCompare(b.file) || a.line - b.line || a.col - b.col;
 }

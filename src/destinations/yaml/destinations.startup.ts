@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { compareIssues, DefinitionIssue, formatIssue } from '../../common/yaml/yaml-issue';
+import { compareIssues, DefinitionIssue, invalidMessage } from '../../common/yaml/yaml-issue';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { InvalidDefinitionsError } from '../../trait-definitions/trait-definitions.startup';
@@ -8,10 +8,7 @@ import { DestinationsService } from '../storage/destinations.service';
 import { loadDestinationFiles } from './destination-files.loader';
 
 function invalid(issues: DefinitionIssue[]): InvalidDefinitionsError {
-  const lines = issues.sort(compareIssues).map((i) => `  ${formatIssue(i)}`);
-  return new InvalidDefinitionsError(
-    `invalid destinations (${issues.length} problem(s)):\n${lines.join('\n')}`,
-  );
+  return new InvalidDefinitionsError(invalidMessage('destinations', issues.sort(compareIssues)));
 }
 
 // Applies trait-definitions/destinations/ when the service starts, after the trait definitions

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { formatIssue } from '../../common/yaml/yaml-issue';
+import { invalidMessage } from '../../common/yaml/yaml-issue';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import { displayPath } from '../../trait-definitions/yaml/definitions.loader';
@@ -19,10 +19,7 @@ export class IdentityRulesService implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     const loaded = await loadIdentityConfig(this.config.traitDefinitionsDir);
     if (!loaded.rules) {
-      const lines = loaded.issues.map((i) => `  ${formatIssue(i)}`).join('\n');
-      throw new InvalidIdentityRulesError(
-        `invalid identity rules (${loaded.issues.length} problem(s)):\n${lines}`,
-      );
+      throw new InvalidIdentityRulesError(invalidMessage('identity rules', loaded.issues));
     }
     installIdentityRules(loaded.rules);
     this.logger.log(
