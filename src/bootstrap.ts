@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { limitAddresses } from './api-keys/address-hooks';
 import { AppModule } from './app.module';
+import { useJsonBodyParser } from './common/http/json-body';
 import { createValidationPipe } from './common/validation-pipe';
 import type { AppConfig } from './config/configuration';
 import { requestContext, requestId } from './logging/request-context';
@@ -27,6 +28,9 @@ export async function createApp(
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
     logger: logger ?? LEVELS.slice(0, LEVELS.indexOf(logLevel) + 1),
     bufferLogs: false,
+    // JSON bodies are parsed by useJsonBodyParser below (errors that say what is wrong); no
+    // url-encoded form parser: the API takes JSON (ingestion reads any body as JSON).
+    bodyParser: false,
   });
   app.useGlobalPipes(createValidationPipe());
   if (config.corsOrigins?.length) {
@@ -37,6 +41,7 @@ export async function createApp(
     });
   }
   const fastify = app.getHttpAdapter().getInstance();
+  useJsonBodyParser(app);
   // Every log line of a request carries its id, which the response returns as X-Request-Id.
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { handleFastifyError, isFastifyError } from '../common/errors/fastify-error-handler';
+import { BodyError } from '../common/http/json-body';
 import { AddressLimiter } from './address-limiter.service';
 import type { Principal } from './scopes';
 
@@ -8,6 +9,7 @@ const API_PATH = /^\/(graphql|v1)(\/|\?|$)/;
 
 // A body Fastify could not read: not JSON, an unsupported media type, over the size limit.
 function unreadableBody(err: unknown): boolean {
+  if (err instanceof BodyError) return true;
   if (isFastifyError(err)) return err.code.startsWith('FST_ERR_CTP_');
   return (err as { statusCode?: unknown } | null)?.statusCode === 413;
 }

@@ -75,6 +75,31 @@ describe('pathological JSON at ingestion', () => {
     expect(res.body.rejected[0].reasons[0].rule).toMatch(/nested deeper/);
   });
 
+  it('refuses a body with a prototype key as a whole, naming where the key is', async () => {
+    const batch = `{"batch":[${JSON.stringify(trackMessage())},{"type":"identify","userId":"p","traits":{"__proto__":{"admin":true}}}]}`;
+    const res = await post(t, '/v1/batch', batch, key);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: {
+        code: 'INVALID_INPUT',
+        message: 'body.batch[1].traits.__proto__: key is not allowed (a prototype key; rename it)',
+      },
+    });
+    const gql = await fetch(`${t.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":"{ __typename }","variables":{"constructor":{"prototype":{"x":1}}}}',
+    });
+    expect(gql.status).toBe(400);
+    const answer = (await gql.json()) as { errors: { message: string; extensions: unknown }[] };
+    expect(answer.errors).toHaveLength(1);
+    expect(answer.errors[0]).toMatchObject({
+      message:
+        'body.variables.constructor.prototype: key is not allowed (a prototype key; rename it)',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  });
+
   it('answers malformed JSON with 400 and an oversize body with 413, in the API error shape', async () => {
     const malformed = await post(t, '/v1/batch', '{"batch":[{"type":"track",', key);
     expect(malformed.status).toBe(400);

@@ -2,6 +2,7 @@ import type { ExecutionResult } from 'graphql';
 import { GraphQLError } from 'graphql';
 import { toPublicError } from '../errors/error-mapping';
 import { fastifyError, isFastifyError } from '../errors/fastify-error-handler';
+import { BodyError } from '../http/json-body';
 
 interface FormattedResponse {
   statusCode: number;
@@ -65,8 +66,9 @@ export function formatGraphqlErrors(
       if (!execution.data) statusCode = Math.max(statusCode, 400);
       continue;
     }
-    // A body Fastify could not parse (bad JSON, too large) reaches here as a FastifyError.
-    const unreadable = isFastifyError(original);
+    // A body that could not be read (bad JSON, a prototype key, too large) reaches here as a
+    // BodyError (common/http/json-body) or a FastifyError.
+    const unreadable = original instanceof BodyError || isFastifyError(original);
     const pub = toPublicError(unreadable ? fastifyError(original) : original);
     if ((pub.status === 401 || pub.status === 403) && statusCode === 200) statusCode = pub.status;
     if (pub.retryAfter !== undefined) {
