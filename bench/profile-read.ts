@@ -116,7 +116,11 @@ async function main(): Promise<void> {
     // CPU0 others took meanwhile.
     const load = async (svc: Service, target: ReadTarget, rate?: number): Promise<Load> => {
       const cpu0 = cpuMs(svc.pid);
-      const r = await runChild<LoadArgs, LoadReport>('bench/profile-read/load.child.ts', {
+      // At a given rate: an open-loop, evenly paced generator (paced.child.ts says why not autocannon).
+      const script = rate
+        ? 'bench/profile-read/paced.child.ts'
+        : 'bench/profile-read/load.child.ts';
+      const r = await runChild<LoadArgs, LoadReport>(script, {
         target,
         connections: s.connections,
         warmupSeconds: s.warmupSeconds,

@@ -1,11 +1,12 @@
 import Redis from 'ioredis';
 import { createHash } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Pool } from 'pg';
 import { BENCH_DATABASE_URL } from '../lib/bench-db';
 import { childArgs, runAsChild, settleHeap } from '../lib/child';
 import { runQueueWaitMs } from '../lib/proc-status';
 import { percentile } from '../lib/stats';
+import { httpCall } from './http-call';
 import { ReadTarget, readRequest, writeBody } from './requests';
 
 // Closed-loop callers timed with hrtime, one process on the load CPU: the raw anchors (a Redis GET
@@ -42,33 +43,6 @@ export interface OpsReport {
 function profileId(n: number): string {
   const h = createHash('md5').update(`p${n}`).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-function httpCall(
-  agent: Agent,
-  base: URL,
-  method: string,
-  path: string,
-  headers: Record<string, string>,
-  body?: string,
-): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { agent, host: base.hostname, port: base.port, method, path, headers },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (c: string) => (text += c));
-        res.on('end', () =>
-          res.statusCode === 200
-            ? resolve(text)
-            : reject(new Error(`${method} ${path}: ${res.statusCode} ${text.slice(0, 200)}`)),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function operation(
