@@ -130,4 +130,28 @@ describe('pathological JSON at ingestion', () => {
     expect(gql.status).toBe(400);
     expect(JSON.stringify(await gql.json())).not.toMatch(/FST_|Unexpected end|stack/);
   });
+
+  it('answers an empty JSON body and a form body outside ingestion with 400 naming the rule', async () => {
+    const send = async (contentType: string, body: string) => {
+      const res = await fetch(`${t.url}/v1/dbt/runs`, {
+        method: 'POST',
+        headers: { 'content-type': contentType, authorization: `Bearer ${key}` },
+        body,
+      });
+      return { status: res.status, body: await res.json() };
+    };
+    expect(await send('application/json', '')).toEqual({
+      status: 400,
+      body: { error: { code: 'INVALID_INPUT', message: 'body: is empty (send a JSON document)' } },
+    });
+    expect(await send('application/x-www-form-urlencoded', 'a=1')).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'INVALID_INPUT',
+          message: 'body: unsupported content-type (send application/json)',
+        },
+      },
+    });
+  });
 });
