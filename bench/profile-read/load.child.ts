@@ -8,7 +8,8 @@ export interface LoadArgs {
   connections: number;
   warmupSeconds: number;
   seconds: number;
-  // Offered requests/s over all connections (a rate-limited run); unset: as fast as it answers.
+  // Offered requests/s over all connections: paced.child.ts runs it; this file runs as fast as it
+  // answers.
   rate?: number;
 }
 
@@ -24,7 +25,6 @@ function run(args: LoadArgs, seconds: number): Promise<autocannon.Result> {
     url: args.target.url,
     connections: args.connections,
     duration: seconds,
-    ...(args.rate ? { overallRate: Math.max(1, Math.round(args.rate)) } : {}),
     requests: [
       {
         method: first.method,
