@@ -124,6 +124,36 @@ async function rawCopy(events: number): Promise<number> {
 interface Processing {
   eventsPerSec: number;
   backlog: number;
+  // Mean wall-clock ms per shard batch of each step, from the workers' own metric
+  // (traitbase_event_batch_stage_seconds), summed over the worker processes.
+  stages: Record<string, { batches: number; meanMs: number }>;
+}
+
+// The workers' stage timings, read from their /metrics before they stop.
+async function stageTimings(workers: Service[]): Promise<Processing['stages']> {
+  const sums = new Map<string, { sum: number; count: number }>();
+  for (const worker of workers) {
+    const text = await (await fetch(`${worker.url}/metrics`)).text();
+    const re = /^traitbase_event_batch_stage_seconds_(sum|count)\{stage="(\w+)"\} ([\d.e+-]+)$/gm;
+    for (const m of text.matchAll(re)) {
+      const entry = sums.get(m[2]) ?? { sum: 0, count: 0 };
+      if (m[1] === 'sum') entry.sum += Number(m[3]);
+      else entry.count += Number(m[3]);
+      sums.set(m[2], entry);
+    }
+  }
+  return Object.fromEntries(
+    [...sums].map(([stage, e]) => [
+      stage,
+      { batches: e.count, meanMs: e.count > 0 ? round((e.sum / e.count) * 1000, 1) : 0 },
+    ]),
+  );
+}
+
+function stageLine(stages: Processing['stages']): string {
+  return Object.entries(stages)
+    .map(([stage, e]) => `${stage} ${e.meanMs} ms`)
+    .join(', ');
 }
 
 // Worker processes alone, applying the backlog the ingest runs left: from the moment they answer
@@ -150,7 +180,8 @@ async function processing(
       await new Promise((r) => setTimeout(r, 100));
       left = await countInbox(schema, `state = 'received'`);
     }
-    return { eventsPerSec: (from - left) / elapsed(), backlog };
+    const eventsPerSec = (from - left) / elapsed();
+    return { eventsPerSec, backlog, stages: await stageTimings(started) };
   } finally {
     for (const worker of started) await worker.stop();
   }
@@ -233,6 +264,7 @@ function result(
     ],
     notes: [
       `processing measured on a backlog of ${proc.backlog} messages (then ${proc2.backlog} for two processes) with only the worker role running, 128 leased shards, EVENT_WORKER_CONCURRENCY 4 per process; the second process runs on CPU${LOAD_CPU}, idle by then; a shard batch (up to 1,000 messages) is one identity resolution and one trait write, each revision naming its message`,
+      `where a shard batch's time goes (mean wall-clock per batch, the workers' traitbase_event_batch_stage_seconds; batches run 4 at a time per process): one worker ${stageLine(proc.stages)}; two workers ${stageLine(proc2.stages)}`,
       'single-event requests are written with group commit: concurrent requests share one prepared INSERT and one commit, one statement at a time until 500 rows wait',
     ],
   };
@@ -280,9 +312,9 @@ async function main(): Promise<void> {
     // The first window leaves at least half the backlog to the second.
     const backlog = await countInbox(schema, `state = 'received'`);
     const proc = await processing(schema, definitionsDir, full ? 60 : 15, 1, backlog / 2);
-    log(`processing, one worker: ${round(proc.eventsPerSec, 0)} events/s`);
+    log(`processing, one worker: ${round(proc.eventsPerSec, 0)} events/s (${stageLine(proc.stages)})`);
     const proc2 = await processing(schema, definitionsDir, full ? 60 : 15, 2, 0);
-    log(`processing, two workers: ${round(proc2.eventsPerSec, 0)} events/s`);
+    log(`processing, two workers: ${round(proc2.eventsPerSec, 0)} events/s (${stageLine(proc2.stages)})`);
     printFigure(result(scale, runs, proc, proc2, peakKb, seconds));
   } finally {
     if (peakKb === null) await api.stop();

@@ -1,4 +1,4 @@
-import { Counter, Gauge } from 'prom-client';
+import { Counter, Gauge, Histogram } from 'prom-client';
 import { registry } from '../metrics/metrics';
 
 export const eventsAccepted = new Counter({
@@ -26,6 +26,16 @@ export const eventsProcessed = new Counter({
   name: 'traitbase_events_processed_total',
   help: 'Inbox messages applied by the workers, by outcome (processed, failed)',
   labelNames: ['outcome'] as const,
+  registers: [registry],
+});
+
+// Wall-clock time of each step of applying one shard batch (docs/events.md, "Monitoring"): where
+// processing time goes, so a backlog that grows can be traced to a step.
+export const eventBatchStage = new Histogram({
+  name: 'traitbase_event_batch_stage_seconds',
+  help: 'Time of each step of applying one shard batch: fetch, identities, profiles, traits, commit',
+  labelNames: ['stage'] as const,
+  buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
   registers: [registry],
 });
 

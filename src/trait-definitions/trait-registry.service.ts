@@ -6,9 +6,10 @@ import { TraitDefinitionEntity } from './trait-definition.entity';
 import type { TraitType } from './trait-spec';
 
 const MAX_AGE_MS = 10_000;
-// One cheap query tells whether any definition was added or changed since the last load.
-const STAMP = `SELECT count(*)::text || ':' || coalesce(max(id), 0)::text || ':' ||
-  coalesce(max(updated_at)::text, '') AS stamp FROM trait_definition`;
+// One cheap query tells whether any definition was added, changed or removed since the last load:
+// every row version has its own xmin (the transaction that wrote it), whatever its timestamps say.
+const STAMP = `SELECT md5(coalesce(string_agg(id::text || ':' || xmin::text, ',' ORDER BY id), ''))
+  AS stamp FROM trait_definition`;
 
 export function toTraitDef(e: TraitDefinitionEntity): TraitDef {
   return {
@@ -87,15 +88,20 @@ export class TraitRegistry {
     return row.stamp;
   }
 
+  // Nothing changed since the last load (same stamp): the maps are kept, the very same objects,
+  // so what readers derived from them (cached views, keyed by this map) stays valid.
   private reload(): Promise<void> {
     // The stamp first: a change committed while the rows are read makes the next miss reload.
     this.loading ??= this.currentStamp()
-      .then(async (stamp) => [stamp, await this.defs.find()] as const)
-      .then(([stamp, rows]) => {
+      .then(async (stamp) => {
+        if (stamp === this.stamp && this.loadedAt > 0) return;
+        const rows = await this.defs.find();
         this.stamp = stamp;
         const defs = rows.map(toTraitDef);
         this.byName = new Map(defs.map((d) => [d.name, d]));
         this.byId = new Map(defs.map((d) => [d.id, d]));
+      })
+      .then(() => {
         this.loadedAt = Date.now();
       })
       .finally(() => {

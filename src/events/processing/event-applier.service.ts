@@ -7,7 +7,7 @@ import { recordedChanges } from '../../feed/feed-recorder';
 import { activeIdentityRules, identityPaths } from '../../identity/config/identity-rules';
 import { IdentityService } from '../../identity/identity.service';
 import { IdentityResolver } from '../../identity/resolve/identity-resolver.service';
-import { eventsProcessed } from '../event-metrics';
+import { eventBatchStage, eventsProcessed } from '../event-metrics';
 import { EventTraitMap, EventTraitMapService } from '../event-traits/event-trait-map.service';
 import { MessageType } from '../ingest/limits';
 import { plannedEventFor } from '../plan/tracking-plan';
@@ -58,12 +58,14 @@ export class EventApplier {
         break;
       }
       const map = await this.traitMap.get();
-      const rows: PendingRow[] = await this.dataSource.query(SQL.FETCH_PENDING, [
-        shard,
-        BATCH,
-        [...map.track.keys()],
-        identityPaths(activeIdentityRules()).map((p) => p.path),
-      ]);
+      const rows: PendingRow[] = await timed('fetch', () =>
+        this.dataSource.query(SQL.FETCH_PENDING, [
+          shard,
+          BATCH,
+          [...map.track.keys()],
+          identityPaths(activeIdentityRules()).map((p) => p.path),
+        ]),
+      );
       if (rows.length === 0) break;
       const result = await this.applyIsolatingPoison(shard, rows, map, fence);
       total.processed += result.processed;
@@ -114,25 +116,42 @@ export class EventApplier {
   ): Promise<DrainResult> {
     // Identity rules are read once at start, so these are the types of the paths fetched.
     const pathTypes = identityPaths(activeIdentityRules()).map((p) => p.type);
-    const timed = await Promise.all(
+    const messages = await Promise.all(
       rows.map(async (row) => timedMessage(row, await this.previousIdType(row), pathTypes)),
     );
-    const observed = await this.identities.observeMany(
-      timed.map((m) => ({
-        identities: m.observed,
-        cause: { kind: 'event', ref: m.row.message_id, at: m.time },
-      })),
+    const observed = await timed('identities', () =>
+      this.identities.observeMany(
+        messages.map((m) => ({
+          identities: m.observed,
+          cause: { kind: 'event', ref: m.row.message_id, at: m.time },
+        })),
+      ),
     );
     const ok: ResolvedMessage[] = [];
     const poison: { id: string; reason: string }[] = [];
-    timed.forEach((m, i) => {
+    messages.forEach((m, i) => {
       const resolved = resolvedMessage(m, observed[i]);
       if (typeof resolved === 'string') poison.push({ id: m.row.id, reason: resolved });
       else ok.push(resolved);
     });
-    await this.withCurrentProfiles(ok);
-    await this.traitWrites.write(ok, map);
-    const pending = await inTransaction(this.dataSource, async (client) => {
+    await timed('profiles', () => this.withCurrentProfiles(ok));
+    await timed('traits', () => this.traitWrites.write(ok, map));
+    const pending = await timed('commit', () => this.commit(shard, ok, poison, fence));
+    this.feed.announce(pending);
+    eventsProcessed.inc({ outcome: 'processed' }, ok.length);
+    if (poison.length > 0) eventsProcessed.inc({ outcome: 'failed' }, poison.length);
+    return { processed: ok.length, failed: poison.length, more: false };
+  }
+
+  // In one transaction, only while the lease is held: the `events` rows (each also a change on
+  // the feed), the inbox states and the arrival rates.
+  private commit(
+    shard: number,
+    ok: ResolvedMessage[],
+    poison: { id: string; reason: string }[],
+    fence: ShardFence,
+  ) {
+    return inTransaction(this.dataSource, async (client) => {
       const held = await client.query<{ held: boolean }>(fence.sql, fence.params);
       if (!held.rows[0].held) throw new LeaseLost(shard);
       await client.query(SQL.LOCK_PROFILES_SHARED, [[...new Set(ok.map((m) => m.profileId))]]);
@@ -153,10 +172,6 @@ export class EventApplier {
       }
       return recordedChanges(client, rows[0].recorded);
     });
-    this.feed.announce(pending);
-    eventsProcessed.inc({ outcome: 'processed' }, ok.length);
-    if (poison.length > 0) eventsProcessed.inc({ outcome: 'failed' }, poison.length);
-    return { processed: ok.length, failed: poison.length, more: false };
   }
 
   // A later message of the same batch may have merged an earlier one's profile away: events and
@@ -215,6 +230,15 @@ export class LeaseLost extends Error {
   constructor(shard: number) {
     super(`shard ${shard}: lease lost`);
     this.name = 'LeaseLost';
+  }
+}
+
+async function timed<T>(stage: string, step: () => Promise<T>): Promise<T> {
+  const end = eventBatchStage.startTimer({ stage });
+  try {
+    return await step();
+  } finally {
+    end();
   }
 }
 

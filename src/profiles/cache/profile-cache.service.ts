@@ -13,10 +13,18 @@ export const DEFAULT_PROFILE_CACHE_SIZE = 100_000;
 // A re-observation of an unchanged value moves only its freshness and is no change on the feed: an
 // entry is re-read after this long, so a value's status catches up within it.
 export const MAX_AGE_MS = 30_000;
+// Each entry lives a random 75–100% of MAX_AGE_MS: profiles loaded together (a burst of traffic,
+// a warm-up) are not all re-read in the same instant, which would stall every read behind them.
+const AGE_SPREAD = 0.25;
 
 interface Entry<T> {
   value: T;
-  at: number;
+  // Epoch ms after which the entry is read again.
+  until: number;
+}
+
+function expiry(): number {
+  return Date.now() + MAX_AGE_MS * (1 - AGE_SPREAD * Math.random());
 }
 
 // What a read makes of a profile's cached values (a response body, the views a key may see), kept
@@ -89,9 +97,10 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
     const epoch = this.epoch;
     const loaded = await load();
     if (loaded && this.fresh(loaded.id, epoch)) {
-      this.putIdentity(key, loaded.id);
-      this.put(this.revisions, loaded.id, loaded.revision);
-      this.put(this.values, loaded.id, loaded.values);
+      const until = expiry();
+      this.putIdentity(key, loaded.id, until);
+      this.put(this.revisions, loaded.id, loaded.revision, until);
+      this.put(this.values, loaded.id, loaded.values, until);
     }
     return loaded;
   }
@@ -136,7 +145,8 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
     const loaded = await load(missing);
     const byProfile = new Map<string, StoredValue[]>(missing.map((id) => [id, []]));
     for (const v of loaded) byProfile.get(v.profileId)?.push(v);
-    for (const [id, vs] of byProfile) if (this.fresh(id, epoch)) this.put(this.values, id, vs);
+    for (const [id, vs] of byProfile)
+      if (this.fresh(id, epoch)) this.put(this.values, id, vs, expiry());
     return out.concat(loaded);
   }
 
@@ -169,23 +179,23 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
   }
 
   private live<T>(entry: Entry<T> | undefined): Entry<T> | undefined {
-    return entry && Date.now() - entry.at < MAX_AGE_MS ? entry : undefined;
+    return entry && Date.now() < entry.until ? entry : undefined;
   }
 
   private fresh(profileId: string, epoch: number): boolean {
     return this.clearedAt <= epoch && (this.droppedAt.get(profileId) ?? 0) <= epoch;
   }
 
-  private putIdentity(key: string, id: string): void {
-    this.put(this.identities, key, id);
+  private putIdentity(key: string, id: string, until: number): void {
+    this.put(this.identities, key, id, until);
     let keys = this.identitiesOf.get(id);
     if (!keys) this.identitiesOf.set(id, (keys = new Set()));
     keys.add(key);
   }
 
-  private put<T>(map: Map<string, Entry<T>>, key: string, value: T): void {
+  private put<T>(map: Map<string, Entry<T>>, key: string, value: T, until: number): void {
     map.delete(key);
-    map.set(key, { value, at: Date.now() });
+    map.set(key, { value, until });
     if (map.size > this.size) map.delete(map.keys().next().value as string);
   }
 }
