@@ -13,6 +13,14 @@ import { LateDecision, noteLateDecisions } from './write-outcome';
 // the bulk path's statistics keep its plans right (docs/trait-store.md).
 export const SMALL_WRITE_MAX_ROWS = 64;
 
+// The small path's statements read their rows from parameters (jsonb_to_recordset, unnest), which
+// the planner takes for 100 rows whatever they hold: against a table of a few thousand rows it
+// then hashes the whole table instead of looking up the few keys (a one-row write scanned every
+// identity and every current value). With at most SMALL_WRITE_MAX_ROWS rows, index lookups are
+// the right plan at any table size, so this transaction plans without hash and merge joins.
+export const SMALL_WRITE_BEGIN =
+  'BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off';
+
 interface Bumped {
   id: string;
   revision: string | number;

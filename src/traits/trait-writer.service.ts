@@ -10,7 +10,7 @@ import { FeedPublisher } from '../feed/feed-publisher.service';
 import { withRetry } from '../identity/concurrency/retry';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import { applyBulk } from './bulk-trait-write';
-import { applySmall, SMALL_WRITE_MAX_ROWS } from './small-trait-write';
+import { applySmall, SMALL_WRITE_BEGIN, SMALL_WRITE_MAX_ROWS } from './small-trait-write';
 import { BatchIdentities, StagedRow, stageRows } from './stage-rows';
 import type { WriteBatch, WriteResult } from './trait-write.types';
 
@@ -79,9 +79,11 @@ export class TraitWriter {
   private async apply(staged: StagedRow[], batch: WriteBatch, result: WriteResult): Promise<void> {
     const { sourceKind, sourceRef, runId } = batch.provenance;
     const params = [sourceKind, JSON.stringify(sourceRef ?? {}), runId ?? null];
-    const applyRows = staged.length <= this.smallWriteMaxRows ? applySmall : applyBulk;
-    const pending = await inTransaction(this.dataSource, (client) =>
-      applyRows(client, staged, params, result),
+    const small = staged.length <= this.smallWriteMaxRows;
+    const pending = await inTransaction(
+      this.dataSource,
+      (client) => (small ? applySmall : applyBulk)(client, staged, params, result),
+      small ? SMALL_WRITE_BEGIN : 'BEGIN',
     );
     this.feed.announce(pending);
   }
