@@ -28,7 +28,7 @@ export interface AppConfig {
   // DEFAULT_ADDRESS_LIMIT; null: off.
   addressLimit?: RateLimit | null;
   // Fastify's trustProxy (TRUST_PROXY): which proxies' X-Forwarded-For names the client address.
-  trustProxy?: boolean | number | string[];
+  trustProxy?: boolean | string[];
   // Trait writes of at most this many valid rows take the small-write path (0: never; default
   // SMALL_WRITE_MAX_ROWS).
   smallWriteMaxRows?: number;
@@ -73,12 +73,12 @@ export function toAppConfig(env: EnvironmentVariables): AppConfig {
 }
 
 // TRUST_PROXY: unset/false → the socket's address; true → the left-most X-Forwarded-For address;
-// a number → that many proxy hops; otherwise addresses/CIDRs of trusted proxies, comma-separated.
-export function trustProxyOf(text: string | undefined): boolean | number | string[] {
+// otherwise addresses/CIDRs of trusted proxies, comma-separated (a hop count is refused by
+// validateEnv).
+export function trustProxyOf(text: string | undefined): boolean | string[] {
   const value = (text ?? '').trim();
   if (value === '' || value === 'false') return false;
   if (value === 'true') return true;
-  if (/^[0-9]+$/.test(value)) return Number(value);
   return value
     .split(',')
     .map((a) => a.trim())

@@ -146,10 +146,14 @@ export class EnvironmentVariables {
   @Validate(IsRateLimit)
   ADDRESS_LIMIT: string = '100/1m'; // DEFAULT_ADDRESS_LIMIT
 
-  // Proxies whose X-Forwarded-For names the client: true, a hop count, or addresses/CIDRs.
+  // Proxies whose X-Forwarded-For names the client: true, or their addresses/CIDRs. Not a hop
+  // count: Fastify no longer trusts one (a client that reaches the service directly could send as
+  // many hops as it likes), and a count that silently trusted nothing would put every client
+  // behind the proxy's one address.
   @IsOptional()
-  @Matches(/^(true|false|[0-9]{1,2}|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
-    message: 'must be true, false, a number of hops, or proxy addresses/CIDRs separated by commas',
+  @Matches(/^(?![0-9]+$)(true|false|[0-9a-fA-F.:/]+(\s*,\s*[0-9a-fA-F.:/]+)*)$/, {
+    message:
+      'must be true, false, or proxy addresses/CIDRs separated by commas (not a number of hops: a client reaching the service directly could forge them)',
   })
   TRUST_PROXY?: string;
 
