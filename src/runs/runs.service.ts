@@ -40,6 +40,13 @@ UPDATE run SET status = $2, error = $3, rows_read = $4, rows_changed = $5, rows_
 WHERE id = $1
 RETURNING metadata, high_water_mark AS "highWaterMark", finished_at AS "finishedAt"`;
 
+const START = `
+INSERT INTO run (source_kind, source, status, metadata) VALUES ($1, $2, 'running', $3::jsonb)
+RETURNING id, source_kind AS "sourceKind", source, status, rows_read AS "rowsRead",
+  rows_changed AS "rowsChanged", rows_unchanged AS "rowsUnchanged", rows_rejected AS "rowsRejected",
+  rejected_sample AS "rejectedSample", error, high_water_mark AS "highWaterMark", metadata,
+  started_at AS "startedAt", finished_at AS "finishedAt"`;
+
 // A worker killed mid-run leaves its run 'running'; the next run of the source (which holds the
 // source's lock, so none is live) closes it.
 const CLOSE_INTERRUPTED = `
@@ -59,12 +66,18 @@ export class RunsService {
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  start(
+  // One statement (no transaction of its own around it): an API write starts a run per call.
+  async start(
     sourceKind: string,
     source: string,
     metadata: Record<string, unknown> = {},
   ): Promise<RunEntity> {
-    return this.runs.save(this.runs.create({ sourceKind, source, status: 'running', metadata }));
+    const [row]: RunEntity[] = await this.db.query(START, [
+      sourceKind,
+      source,
+      JSON.stringify(metadata),
+    ]);
+    return this.runs.create(row);
   }
 
   // start, for a source whose runs never overlap (it holds the source's lock): an earlier run still
