@@ -94,14 +94,12 @@ export class TraitRegistry {
     // The stamp first: a change committed while the rows are read makes the next miss reload.
     this.loading ??= this.currentStamp()
       .then(async (stamp) => {
-        if (stamp === this.stamp && this.loadedAt > 0) return;
-        const rows = await this.defs.find();
-        this.stamp = stamp;
-        const defs = rows.map(toTraitDef);
-        this.byName = new Map(defs.map((d) => [d.name, d]));
-        this.byId = new Map(defs.map((d) => [d.id, d]));
-      })
-      .then(() => {
+        if (stamp !== this.stamp || this.loadedAt === 0) {
+          const defs = (await this.defs.find()).map(toTraitDef);
+          this.stamp = stamp;
+          this.byName = new Map(defs.map((d) => [d.name, d]));
+          this.byId = new Map(defs.map((d) => [d.id, d]));
+        }
         this.loadedAt = Date.now();
       })
       .finally(() => {
