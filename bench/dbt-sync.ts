@@ -12,7 +12,7 @@ import {
 } from './lib/bench-db';
 import { ChildReport, runChild } from './lib/child';
 import { FigureResult, measure, printFigure, ratioTo } from './lib/figure';
-import { Sandwich, sandwiches } from './lib/sandwich';
+import { driftNote, Sandwich, sandwiches } from './lib/sandwich';
 import { benchScale, scaled } from './lib/scale';
 import { round, spread } from './lib/stats';
 
@@ -113,7 +113,6 @@ function buildResult(scale: number, rows: number, runs: Run[], doubled: Sync): F
   const rss = runs.map((s) => mb(s.measured.vmHwmKb));
   const rssMedian = spread(rss).median;
   const growth = mb(doubled.vmHwmKb) / rssMedian;
-  const flagged = runs.filter((s) => s.flagged).length;
   return {
     figure: 'dbt-sync',
     title: 'first sync of a dbt model through the warehouse reader and the trait write path',
@@ -156,10 +155,7 @@ function buildResult(scale: number, rows: number, runs: Run[], doubled: Sync): F
     notes: [
       `At 2× rows (${(2 * rows).toLocaleString('en-US')}) the sync ran at ` +
         `${Math.round((2 * rows * VALUES_PER_ROW) / doubled.seconds).toLocaleString('en-US')} values/s.`,
-      flagged === 0
-        ? 'Baselines before and after every measurement agreed within 15%.'
-        : `${flagged} of ${runs.length} sandwiches still had baselines more than 15% apart after 2 re-runs: ` +
-          'read their ratios with care.',
+      driftNote(runs),
     ],
     details: {
       title: 'Per sandwich',

@@ -4,7 +4,7 @@ import { createSchema, dropSchema, dropSchemas, ensureBenchDatabase } from './li
 import { ChildReport, runChild } from './lib/child';
 import { FigureResult, measure, printFigure, ratioTo } from './lib/figure';
 import type { Latency } from './lib/latency';
-import { Sandwich, sandwiches } from './lib/sandwich';
+import { driftNote, Sandwich, sandwiches } from './lib/sandwich';
 import { benchScale, scaled } from './lib/scale';
 import { round, spread } from './lib/stats';
 
@@ -109,7 +109,6 @@ function buildResult(
     before: spread(runs.map((s) => pick(s.before))).median,
     after: spread(runs.map((s) => pick(s.after))).median,
   });
-  const flagged = runs.filter((s) => s.flagged).length;
   const latencies = runs.map((s) => s.measured.latency);
   const lookupTail = baselineRuns.map((b) => b.latency.p99Ms / b.latency.p50Ms);
   return {
@@ -184,9 +183,7 @@ function buildResult(
       `At 2× input (${(2 * observations).toLocaleString('en-US')} observations) the resolver did ${Math.round(rate(doubled)).toLocaleString('en-US')} obs/s, p99 ${doubled.latency.p99Ms.toFixed(3)} ms.`,
       `Server counts after a 1× load: ${JSON.stringify(runs[0].measured.counts)}.`,
       `Collections during the timed probes (slow = over 3× that probe's p50): primary-key lookup ${gcSummary(baselineRuns)}; resolve ${gcSummary(runs.map((s) => s.measured))}.`,
-      flagged === 0
-        ? 'Baselines before and after every measurement agreed within 15%.'
-        : `${flagged} of ${runs.length} sandwiches still had baselines more than 15% apart after 2 re-runs: read those ratios with care.`,
+      driftNote(runs),
     ],
     details: {
       title: 'Per sandwich',

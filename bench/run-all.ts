@@ -71,12 +71,23 @@ async function main(): Promise<void> {
   const machine = await machineInfo();
   const failures: FigureFailure[] = [];
   mkdirSync(RUNS_DIR, { recursive: true });
-  for (const name of figureScripts(process.argv.slice(2))) {
+  const names = figureScripts(process.argv.slice(2));
+  const previous = new Map(savedRuns().map((r) => [r.result.figure, r.seconds]));
+  const known = names.map((n) => previous.get(n)).filter((s): s is number => s !== undefined);
+  if (known.length > 0)
+    process.stderr.write(
+      `[bench] ${names.length} figure(s); their last runs here took ${Math.round(known.reduce((a, b) => a + b, 0) / 60)} min` +
+        `${known.length < names.length ? ` (${names.length - known.length} not timed yet)` : ''}\n`,
+    );
+  for (const name of names) {
     const started = Date.now();
-    process.stderr.write(`[bench] ${name} (BENCH_SCALE=${scale})\n`);
+    const last = previous.get(name);
+    process.stderr.write(
+      `[bench] ${name} (BENCH_SCALE=${scale}${last === undefined ? '' : `, last run ${Math.round(last)} s`})\n`,
+    );
     try {
       const result = await runFigure(name);
-      const run: FigureRun = { machine, result };
+      const run: FigureRun = { machine, result, seconds: (Date.now() - started) / 1000 };
       writeFileSync(join(RUNS_DIR, `${name}.json`), `${JSON.stringify(run, null, 2)}\n`);
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } catch (err) {

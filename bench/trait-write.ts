@@ -10,7 +10,7 @@ import {
 import { ChildReport, runChild } from './lib/child';
 import { FigureResult, measure, printFigure, ratioTo } from './lib/figure';
 import { fmt } from './lib/results-md';
-import { Sandwich, sandwiches } from './lib/sandwich';
+import { driftNote, Sandwich, sandwiches } from './lib/sandwich';
 import { benchScale, scaled } from './lib/scale';
 import { round, spread } from './lib/stats';
 import type { BaselineArgs, BaselineReport } from './trait-write/baselines.child';
@@ -191,7 +191,6 @@ function buildResult(
   // Every distinct baseline run (neighbouring sandwiches share one).
   const baselines = [runs[0].before, ...runs.map((s) => s.after)];
   const ceilingPhases = baselines.map((b) => b.ceiling);
-  const flagged = runs.filter((s) => s.flagged).length;
   const rows = profiles * TRAITS_PER_PROFILE;
   return {
     figure: 'trait-write',
@@ -268,10 +267,7 @@ function buildResult(
       `At 2× input (${(2 * rows).toLocaleString('en-US')} rows) the writer loaded ` +
         `${Math.round(firstRate(doubled.phases)).toLocaleString('en-US')} rows/s first and re-loaded ` +
         `in ${reloadShare(doubled.phases).toFixed(2)} of that time.`,
-      flagged === 0
-        ? 'Baselines before and after every measurement agreed within 15%.'
-        : `${flagged} of ${runs.length} sandwiches had baselines more than 15% apart ` +
-          `${scale < SMOKE_SCALE ? '(smoke run: not re-run)' : 'after 2 re-runs'}: read their ratios with care.`,
+      driftNote(runs),
     ],
     details: {
       title: 'Per sandwich',

@@ -4,6 +4,8 @@ import type { MachineInfo } from './machine';
 export interface FigureRun {
   machine: MachineInfo;
   result: FigureResult;
+  // Wall-clock seconds of the whole figure (dataset, baselines, re-runs); absent in older runs.
+  seconds?: number;
 }
 
 export interface FigureFailure {
@@ -57,12 +59,13 @@ function machineKey(m: MachineInfo): string {
   ]);
 }
 
-function figureSection({ machine, result: f }: FigureRun, header: MachineInfo): string {
+function figureSection({ machine, result: f, seconds }: FigureRun, header: MachineInfo): string {
   const elsewhere =
     machineKey(machine) === machineKey(header) ? '' : ' on a different machine or setup:';
+  const took = seconds === undefined ? '' : `, took ${Math.round(seconds)} s`;
   const parts = [
     `## ${f.figure} — ${f.title}`,
-    `Measured ${machine.date} at git ${machine.gitSha}, BENCH_SCALE=${f.scale}${elsewhere}`,
+    `Measured ${machine.date} at git ${machine.gitSha}, BENCH_SCALE=${f.scale}${took}${elsewhere}`,
   ];
   if (elsewhere) parts.push(machineSection(machine));
   parts.push(

@@ -1,6 +1,6 @@
 import type { BaselinePair, FigureResult, Measure } from '../lib/figure';
 import { measure, ratioTo } from '../lib/figure';
-import type { Sandwich } from '../lib/sandwich';
+import { driftNote, type Sandwich } from '../lib/sandwich';
 import { percentile, round, spread } from '../lib/stats';
 import type { FanoutReport } from './fanout.child';
 import type { LoadReport } from './load.child';
@@ -289,9 +289,7 @@ export function profileReadResult(
             `Smoke run (BENCH_SCALE=${s.scale}): ${s.seconds} s windows, ${s.probes} probe calls and ${s.writes} fan-out writes per run, so p99s rest on few samples and drift is flagged, not re-run. Not a result.`,
           ]
         : []),
-      flagged === 0
-        ? 'Baselines before and after every measurement agreed within 15%.'
-        : `${flagged} of ${runs.length} sandwiches had throughput baselines more than 15% apart: read those ratios with care.`,
+      driftNote(runs),
       suspect.length === 0
         ? `No latency baseline had a p99 over ${SUSPECT_TAIL}× its p50.`
         : `Latency baselines with a suspect tail (p99 > ${SUSPECT_TAIL}× p50): ${suspect.join('; ')}.` +
