@@ -8,6 +8,7 @@ import { createValidationPipe } from './common/validation-pipe';
 import type { AppConfig } from './config/configuration';
 import { requestContext, requestId } from './logging/request-context';
 import { httpRequests } from './metrics/metrics';
+import { labelRequestSpan } from './tracing/request-span';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -45,6 +46,7 @@ export async function createApp(
   // Every log line of a request carries its id, which the response returns as X-Request-Id.
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);
+    labelRequestSpan(req.method, req.routeOptions.url, req.id);
     requestContext.run(req.id, done);
   });
   // Also sets the error handler for what Fastify raises itself (an unreadable body).

@@ -3,10 +3,8 @@ import { setFlagsFromString } from 'node:v8';
 import { toAppConfig } from './config/configuration';
 import { ConfigError } from './config/env.validation';
 import { loadEnv } from './config/load-env';
-import { startEmbeddedPostgres } from './database/embedded-postgres';
-import { runMigrations } from './database/migrate';
 import { JsonLogger, logFormat } from './logging/json-logger';
-import { redisAnswers } from './redis/redis-check';
+import { startTracing } from './tracing/tracing';
 
 // An API node answers reads in milliseconds; a full collection of its old space (the app and the
 // profile cache, ~90 MB) holds it ~100 ms on one core. V8 collects once old space has grown a
@@ -16,8 +14,9 @@ const API_HEAP_GROWING = '--heap-growing-percent=100';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
-// Startup order: config, Redis (cheap to check, so fail before initialising a database),
-// PostgreSQL (embedded when DATABASE_URL is unset), migrations under an advisory lock, HTTP.
+// Startup order: config, tracing when configured (before pg and ioredis are loaded, so their calls
+// are traced), Redis (cheap to check, so fail before initialising a database), PostgreSQL (embedded
+// when DATABASE_URL is unset), migrations under an advisory lock, HTTP.
 async function main(): Promise<void> {
   const logger = new Logger('Traitbase');
   const env = loadEnv();
@@ -26,6 +25,9 @@ async function main(): Promise<void> {
       ? new JsonLogger(env.LOG_LEVEL)
       : undefined;
   Logger.overrideLogger(json ?? LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1));
+  const tracing = await startTracing(process.env, env.TRAITBASE_ROLE);
+  if (tracing) logger.log('tracing: sending spans to the OTLP endpoint');
+  const { redisAnswers } = await import('./redis/redis-check');
   if (!(await redisAnswers(env.REDIS_URL))) {
     process.stderr.write(
       `Redis does not answer at ${redactUrl(env.REDIS_URL)}: start one with \`docker compose up -d redis\` ` +
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (!env.DATABASE_URL) {
+    const { startEmbeddedPostgres } = await import('./database/embedded-postgres');
     const embedded = await startEmbeddedPostgres({
       home: env.TRAITBASE_HOME,
       port: env.EMBEDDED_PG_PORT,
@@ -42,6 +45,7 @@ async function main(): Promise<void> {
   }
   const config = toAppConfig(env);
   if (config.role === 'api') setFlagsFromString(API_HEAP_GROWING);
+  const { runMigrations } = await import('./database/migrate');
   const applied = await runMigrations(config.databaseUrl, config.databaseSchema).catch(
     (err: unknown) => {
       throw databaseProblem(err) ?? err;
@@ -57,15 +61,17 @@ async function main(): Promise<void> {
       : err;
   });
   logger.log(`listening on http://localhost:${config.port} (role ${config.role})`);
-  exitIfShutdownHangs(logger);
+  exitIfShutdownHangs(logger, tracing?.flush);
 }
 
 // Nest closes the app on SIGTERM/SIGINT; a close that hangs (a worker waiting for a Redis that is
 // gone) must not keep the process, and its port, forever.
 const SHUTDOWN_DEADLINE_MS = 10_000;
-function exitIfShutdownHangs(logger: Logger): void {
+// Buffered spans are sent meanwhile (best effort: the process may end first).
+function exitIfShutdownHangs(logger: Logger, flush?: () => Promise<void>): void {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
+      flush?.().catch(() => undefined);
       setTimeout(() => {
         logger.error(`shutdown did not finish within ${SHUTDOWN_DEADLINE_MS / 1000}s: exiting`);
         process.exit(1);

@@ -20,6 +20,7 @@ import 'reflect-metadata';
 
 const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
 const REDIS_URL = /^rediss?:\/\/.+/;
+const HTTP_URL = /^https?:\/\/[^\s/]+(\/\S*)?$/;
 const PORT_RULE = { message: 'must be an integer from 0 to 65535' };
 const PG_PORT_RULE = { message: 'must be an integer from 1 to 65535' };
 
@@ -90,6 +91,17 @@ export class EnvironmentVariables {
     message: 'must be one of fatal, error, warn, log, debug, verbose',
   })
   LOG_LEVEL: 'fatal' | 'error' | 'warn' | 'log' | 'debug' | 'verbose' = 'log';
+
+  // Traces go to an OTLP/HTTP collector only when one of these is set (src/tracing/tracing.ts).
+  @IsOptional()
+  @Matches(HTTP_URL, { message: 'must be an http:// or https:// URL of an OTLP/HTTP collector' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  @IsOptional()
+  @Matches(HTTP_URL, {
+    message: 'must be an http:// or https:// URL of an OTLP/HTTP traces endpoint',
+  })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
 
   // Unset: json when NODE_ENV=production or CI is set, else pretty (src/logging/json-logger.ts).
   @IsOptional()
