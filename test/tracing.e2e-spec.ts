@@ -140,6 +140,8 @@ describe('OpenTelemetry traces', () => {
         spans().some((s) => s.traceId === graphql!.traceId && s.parentSpanId === graphql!.spanId),
       ).toBe(true);
 
+      // Health probes are not traced.
+      expect(spans().some((s) => s.name.includes('/health'))).toBe(false);
       const text = sink.bodies.join('\n');
       expect(text).toContain('traitbase-test');
       for (const secret of [

@@ -8,6 +8,8 @@ import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { redactingExporter } from './redact-spans';
 
+const UNTRACED_PATHS = /^\/(health|metrics)(\/|\?|$)/;
+
 interface OutgoingRequest {
   hostname?: string | null;
   host?: string | null;
@@ -31,7 +33,11 @@ export function startSdk(endpoint: string, serviceName: string, role: string): (
   registerInstrumentations({
     tracerProvider: provider,
     instrumentations: [
-      new HttpInstrumentation({ ignoreOutgoingRequestHook: isExport }),
+      new HttpInstrumentation({
+        // Probes and scrapes every few seconds would drown the traces of real work.
+        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.test(req.url ?? ''),
+        ignoreOutgoingRequestHook: isExport,
+      }),
       new PgInstrumentation({ requireParentSpan: true, enhancedDatabaseReporting: false }),
       new IORedisInstrumentation({ requireParentSpan: true }),
     ],
