@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from './utils/env';
-import { freePort, startServerProcess, waitForHealth } from './utils/server-process';
+import { startTestServer, waitForHealth } from './utils/server-process';
 import { dropSchema } from './utils/test-schema';
 import { waitFor } from './utils/wait';
 
@@ -15,12 +14,7 @@ describe('structured logs', () => {
   });
 
   it('writes JSON lines with context and request ids', async () => {
-    const port = await freePort();
-    const server = startServerProcess({
-      DATABASE_URL: TEST_DATABASE_URL,
-      DATABASE_SCHEMA: schema,
-      REDIS_URL: TEST_REDIS_URL,
-      PORT: String(port),
+    const { server, port } = await startTestServer(schema, {
       LOG_FORMAT: 'json',
       LOG_LEVEL: 'debug',
     });

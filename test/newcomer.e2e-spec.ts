@@ -6,7 +6,13 @@ import { Client } from 'pg';
 import { FALLBACK_BASE } from '../src/database/embedded-place';
 import { embeddedUrl } from '../src/database/embedded-postgres';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './utils/env';
-import { freePort, portOpen, startServerProcess, waitForHealth } from './utils/server-process';
+import {
+  freePort,
+  portOpen,
+  startServerProcess,
+  startTestServer,
+  waitForHealth,
+} from './utils/server-process';
 import { dropSchema } from './utils/test-schema';
 
 jest.setTimeout(150_000);
@@ -36,13 +42,7 @@ describe('the server process with DATABASE_URL set', () => {
   afterAll(() => dropSchema(schema));
 
   it('migrates a new schema under the advisory lock, answers /health 200 and stops on SIGTERM', async () => {
-    const port = await freePort();
-    const server = startServerProcess({
-      DATABASE_URL: TEST_DATABASE_URL,
-      DATABASE_SCHEMA: schema,
-      REDIS_URL: TEST_REDIS_URL,
-      PORT: String(port),
-    });
+    const { server, port } = await startTestServer(schema);
     try {
       const res = await waitForHealth(server, port);
       expect(await res.json()).toEqual(HEALTHY);

@@ -2,7 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { createServer, IncomingMessage, Server } from 'node:http';
 import { join } from 'node:path';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './utils/env';
-import { freePort, startServerProcess, waitForHealth } from './utils/server-process';
+import {
+  freePort,
+  startServerProcess,
+  startTestServer,
+  waitForHealth,
+} from './utils/server-process';
 import { dropSchema } from './utils/test-schema';
 import { waitFor } from './utils/wait';
 
@@ -62,12 +67,7 @@ describe('OpenTelemetry traces', () => {
 
   it('exports named spans with the request id and no identity, key or URL', async () => {
     const sink = await collector();
-    const port = await freePort();
-    const server = startServerProcess({
-      DATABASE_URL: TEST_DATABASE_URL,
-      DATABASE_SCHEMA: schema,
-      REDIS_URL: TEST_REDIS_URL,
-      PORT: String(port),
+    const { server, port } = await startTestServer(schema, {
       TRAITBASE_ADMIN_KEY: adminKey,
       TRAIT_DEFINITIONS_DIR: join(__dirname, '..', 'trait-definitions'),
       OTEL_EXPORTER_OTLP_ENDPOINT: sink.url,

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TEST_REDIS_URL } from './env';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './env';
 
 const ROOT = join(__dirname, '..', '..');
 const MAIN = join(ROOT, 'src', 'main.ts');
@@ -73,6 +73,22 @@ export function startServerProcess(env: Record<string, string>): ServerProcess {
       return exited;
     },
   };
+}
+
+// The server on the test database in `schema`, the test Redis and a free port, plus `env`.
+export async function startTestServer(
+  schema: string,
+  env: Record<string, string> = {},
+): Promise<{ server: ServerProcess; port: number }> {
+  const port = await freePort();
+  const server = startServerProcess({
+    DATABASE_URL: TEST_DATABASE_URL,
+    DATABASE_SCHEMA: schema,
+    REDIS_URL: TEST_REDIS_URL,
+    PORT: String(port),
+    ...env,
+  });
+  return { server, port };
 }
 
 // Polls GET /health until it answers 200, the process exits, or the deadline passes.
