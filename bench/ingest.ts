@@ -54,16 +54,15 @@ interface Measured {
   single: IngestRun;
 }
 
-async function countInbox(schema: string, where = 'true'): Promise<number> {
+// Rows of an inbox table: event_inbox (accepted) or event_inbox_pending (not yet applied).
+async function countInbox(schema: string, table = 'event_inbox'): Promise<number> {
   const client = new Client({
     connectionString: BENCH_DATABASE_URL,
     options: `-c search_path=${schema}`,
   });
   await client.connect();
   try {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM event_inbox WHERE ${where}`,
-    );
+    const { rows } = await client.query<{ n: string }>(`SELECT count(*) AS n FROM ${table}`);
     return Number(rows[0].n);
   } finally {
     await client.end();
@@ -156,9 +155,23 @@ function stageLine(stages: Processing['stages']): string {
     .join(', ');
 }
 
+// Messages the workers have applied or set aside so far (their traitbase_events_processed_total).
+// Read from the workers rather than counted in the queue, so watching the backlog costs the
+// database nothing while it is measured.
+async function appliedSoFar(workers: Service[]): Promise<number> {
+  let total = 0;
+  for (const worker of workers) {
+    const text = await (await fetch(`${worker.url}/metrics`)).text();
+    for (const m of text.matchAll(/^traitbase_events_processed_total\{[^}]*\} ([\d.e+-]+)$/gm))
+      total += Number(m[1]);
+  }
+  return total;
+}
+
 // Worker processes alone, applying the backlog the ingest runs left: from the moment they answer
 // until `leave` rows are left or the window ends. One worker runs on the service CPU; a second,
-// when asked for, on the load generator's CPU (idle by then).
+// when asked for, on the load generator's CPU (idle by then). The backlog is counted in the queue
+// before and after; in between the workers' own counter is watched (every 250 ms).
 async function processing(
   schema: string,
   definitionsDir: string,
@@ -166,7 +179,7 @@ async function processing(
   workers: 1 | 2,
   leave: number,
 ): Promise<Processing> {
-  const backlog = await countInbox(schema, `state = 'received'`);
+  const backlog = await countInbox(schema, 'event_inbox_pending');
   const started: Service[] = [];
   try {
     started.push(await startTraitbase(schema, 'worker', definitionsDir));
@@ -174,14 +187,21 @@ async function processing(
       started.push(await startTraitbase(schema, 'worker', definitionsDir, {}, LOAD_CPU));
     const t0 = process.hrtime.bigint();
     const elapsed = () => Number(process.hrtime.bigint() - t0) / 1e9;
-    const from = await countInbox(schema, `state = 'received'`);
-    let left = from;
-    while (left > leave && elapsed() < seconds) {
-      await new Promise((r) => setTimeout(r, 100));
-      left = await countInbox(schema, `state = 'received'`);
+    const from = await appliedSoFar(started);
+    let applied = 0;
+    while (backlog - from - applied > leave && elapsed() < seconds) {
+      await new Promise((r) => setTimeout(r, 250));
+      applied = (await appliedSoFar(started)) - from;
     }
-    const eventsPerSec = (from - left) / elapsed();
-    return { eventsPerSec, backlog, stages: await stageTimings(started) };
+    const eventsPerSec = applied / elapsed();
+    const stages = await stageTimings(started);
+    for (const worker of started) await worker.stop();
+    // Cross-check of the workers' counter with the queue (they go on until stopped).
+    const left = await countInbox(schema, 'event_inbox_pending');
+    log(
+      `processing: queue ${backlog} → ${left} messages when the workers stopped; they counted ${from + applied} by the window's end`,
+    );
+    return { eventsPerSec, backlog, stages };
   } finally {
     for (const worker of started) await worker.stop();
   }
@@ -310,11 +330,15 @@ async function main(): Promise<void> {
     });
     peakKb = await api.stop();
     // The first window leaves at least half the backlog to the second.
-    const backlog = await countInbox(schema, `state = 'received'`);
+    const backlog = await countInbox(schema, 'event_inbox_pending');
     const proc = await processing(schema, definitionsDir, full ? 60 : 15, 1, backlog / 2);
-    log(`processing, one worker: ${round(proc.eventsPerSec, 0)} events/s (${stageLine(proc.stages)})`);
+    log(
+      `processing, one worker: ${round(proc.eventsPerSec, 0)} events/s (${stageLine(proc.stages)})`,
+    );
     const proc2 = await processing(schema, definitionsDir, full ? 60 : 15, 2, 0);
-    log(`processing, two workers: ${round(proc2.eventsPerSec, 0)} events/s (${stageLine(proc2.stages)})`);
+    log(
+      `processing, two workers: ${round(proc2.eventsPerSec, 0)} events/s (${stageLine(proc2.stages)})`,
+    );
     printFigure(result(scale, runs, proc, proc2, peakKb, seconds));
   } finally {
     if (peakKb === null) await api.stop();

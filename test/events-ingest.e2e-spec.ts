@@ -266,8 +266,10 @@ describe('event ingestion (Segment HTTP API)', () => {
     // As a crash between commit and enqueue leaves it: committed, never signalled.
     await sql(
       t,
-      `INSERT INTO event_inbox (source_id, message_id, shard, type, event, payload, received_at)
-       VALUES ('lost', $1, $2, 'track', 'Lost', $3, now() - interval '10 seconds')`,
+      `WITH m AS (
+         INSERT INTO event_inbox (source_id, message_id, shard, type, event, payload, received_at)
+         VALUES ('lost', $1, $2, 'track', 'Lost', $3, now() - interval '10 seconds') RETURNING shard, id)
+       INSERT INTO event_inbox_pending (shard, id) SELECT shard, id FROM m`,
       [
         messageId,
         shardOf(userId, null),

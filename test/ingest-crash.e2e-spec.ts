@@ -135,7 +135,7 @@ describe('durable acceptance across a SIGKILL', () => {
 
     for (;;) {
       const [pending] = await query<{ n: string }>(
-        `SELECT count(*) AS n FROM event_inbox WHERE state = 'received'`,
+        `SELECT count(*) AS n FROM event_inbox_pending`,
       );
       if (pending.n === '0') break;
       if (Date.now() > deadline) throw new Error(`${pending.n} messages still unprocessed`);
@@ -144,8 +144,9 @@ describe('durable acceptance across a SIGKILL', () => {
     const ids = batches.flat().map((m) => m.messageId as string);
     const [inbox] = await query<{ rows: string; distinct_ids: string; processed: string }>(
       `SELECT count(*) AS rows, count(DISTINCT message_id) AS distinct_ids,
-              count(*) FILTER (WHERE state = 'processed') AS processed
-       FROM event_inbox WHERE message_id = ANY($1)`,
+              count(*) FILTER (WHERE failure IS NULL AND NOT EXISTS
+                (SELECT 1 FROM event_inbox_pending p WHERE p.shard = i.shard AND p.id = i.id)) AS processed
+       FROM event_inbox i WHERE message_id = ANY($1)`,
       [ids],
     );
     expect(inbox).toEqual({

@@ -52,7 +52,7 @@ export const TABLE_PLACEMENT: Readonly<Record<string, Placement>> = {
 // Known departures from the rules, each with what closing it takes. A departure not listed fails.
 export const KNOWN_DEPARTURES: Readonly<Record<string, string>> = {
   'events: primary key (inbox_id, timestamp) lacks profile_id':
-    "the key is the applier's idempotency guard (ON CONFLICT); under Citus it becomes (profile_id, inbox_id, timestamp) with idempotency from the inbox state",
+    "the key is the applier's idempotency guard (ON CONFLICT); under Citus it becomes (profile_id, inbox_id, timestamp) with idempotency from the inbox queue (the message leaves event_inbox_pending in the transaction that stores it)",
 };
 
 export interface DistributionProblem {

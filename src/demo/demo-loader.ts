@@ -124,7 +124,7 @@ async function sendEvents(ctx: DemoContext, key: string, messages: SegmentMessag
   await poll('event processing', 120_000, async () => {
     const failed = await count(
       ctx.db,
-      `SELECT count(*) AS n FROM event_inbox WHERE state = 'failed' AND message_id = ANY($1)`,
+      `SELECT count(*) AS n FROM event_inbox WHERE failure IS NOT NULL AND message_id = ANY($1)`,
       [ids],
     );
     if (failed > 0)

@@ -34,6 +34,12 @@ export const ERASURE_COVERAGE: readonly ErasureStep[] = [
     sql: `DELETE FROM events WHERE profile_id = ANY($1::uuid[]) OR user_id = ANY($2) OR anonymous_id = ANY($2)`,
   },
   {
+    // Queued messages of the person leave the queue with their inbox rows (next step).
+    table: 'event_inbox_pending',
+    columns: [],
+    sql: `DELETE FROM event_inbox_pending p USING event_inbox i WHERE p.shard = i.shard AND p.id = i.id AND ${PAYLOAD_IDS.replace(/payload/g, 'i.payload')}`,
+  },
+  {
     table: 'event_inbox',
     columns: ['payload'],
     sql: `DELETE FROM event_inbox WHERE ${PAYLOAD_IDS}`,

@@ -81,10 +81,7 @@ export async function post(
 export async function waitForInboxDrained(t: TestApp, timeoutMs = 30_000): Promise<void> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const pending = await count(
-      t,
-      `SELECT count(*) AS n FROM event_inbox WHERE state = 'received'`,
-    );
+    const pending = await count(t, `SELECT count(*) AS n FROM event_inbox_pending`);
     if (pending === 0) return;
     if (Date.now() > until) throw new Error(`inbox still has ${pending} unprocessed message(s)`);
     await new Promise((r) => setTimeout(r, 100));

@@ -57,10 +57,10 @@ export class EventHealthService implements OnApplicationBootstrap, OnApplication
     return out;
   }
 
-  // Messages received but not yet applied (an index-only count of the pending index).
+  // Messages received but not yet applied: the size of the inbox's queue.
   async refreshBacklog(): Promise<void> {
     const [row]: { n: number }[] = await this.dataSource.query(
-      `SELECT count(*)::int AS n FROM event_inbox WHERE state = 'received'`,
+      `SELECT count(*)::int AS n FROM event_inbox_pending`,
     );
     inboxBacklog.set(row.n);
   }

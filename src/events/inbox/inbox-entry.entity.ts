@@ -1,14 +1,12 @@
 import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
-export const INBOX_STATES = ['received', 'processed', 'failed'] as const;
-export type InboxState = (typeof INBOX_STATES)[number];
-
 // Every accepted message, committed before the client gets its 2xx. (source_id, message_id) is
 // unique: a retried message is acknowledged again but stored once, for as long as the row is kept
-// (at least 7 days). Workers move rows received → processed | failed (with the reason).
+// (at least 7 days). Rows are not updated when applied: what is still to apply is in
+// event_inbox_pending; a message that could not be applied gets its reason in `failure`.
 @Entity('event_inbox')
 @Index('event_inbox_message_uq', ['sourceId', 'messageId'], { unique: true })
-@Index('event_inbox_pending_idx', ['shard', 'id'], { where: `state = 'received'` })
+@Index('event_inbox_failed_idx', ['id'], { where: 'failure IS NOT NULL' })
 // BRIN on received_at (retention deletes), declared in raw SQL in the migration.
 @Index('event_inbox_received_brin', { synchronize: false })
 export class InboxEntryEntity {
@@ -44,12 +42,7 @@ export class InboxEntryEntity {
   @Column({ name: 'schema_version', type: 'text', nullable: true })
   schemaVersion!: string | null;
 
-  @Column({ type: 'text', default: 'received' })
-  state!: InboxState;
-
+  // Why the message could not be applied (set when it failed; null otherwise).
   @Column({ type: 'text', nullable: true })
   failure!: string | null;
-
-  @Column({ name: 'processed_at', type: 'timestamptz', nullable: true })
-  processedAt!: Date | null;
 }

@@ -1,7 +1,7 @@
 // Virtual shards of the event inbox. A person's order key always maps to the same shard; worker
 // processes lease shards and share them out among themselves (processing/shard-leases.ts), so
 // adding worker processes spreads the work. Changing this number re-maps people: only change it
-// with the inbox drained (no rows in state `received`) — see docs/scaling.md.
+// with the inbox drained (event_inbox_pending empty) — see docs/scaling.md.
 export const EVENT_SHARDS = 128;
 
 // FNV-1a: cheap, stable across processes and releases (unlike a seeded runtime hash).

@@ -53,7 +53,7 @@ export class InvalidEventsService {
       failure: string;
     }[] = await this.dataSource.query(
       `SELECT id, received_at, type, event, message_id, failure FROM event_inbox
-         WHERE state = 'failed' ORDER BY id DESC LIMIT $1`,
+         WHERE failure IS NOT NULL ORDER BY id DESC LIMIT $1`,
       [Math.min(limit, MAX_LIST)],
     );
     return rows.map((r) => ({

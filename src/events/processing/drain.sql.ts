@@ -15,8 +15,9 @@ SELECT id, source_id, message_id, type, event, received_at, schema_version,
        ARRAY(SELECT CASE WHEN jsonb_typeof(payload #> string_to_array(p.path, '.')) IN ('string', 'number')
                          THEN payload #>> string_to_array(p.path, '.') END
              FROM unnest($4::text[]) WITH ORDINALITY AS p(path, n) ORDER BY p.n) AS path_values
-FROM event_inbox WHERE shard = $1 AND state = 'received'
-ORDER BY id LIMIT $2`;
+FROM (SELECT id FROM event_inbox_pending WHERE shard = $1 ORDER BY id LIMIT $2) q
+JOIN event_inbox USING (id)
+ORDER BY id`;
 
 // Read-only look at identity resolution's table: the profile each identity is on now.
 // $1 types, $2 values
@@ -64,13 +65,19 @@ fed AS (
 )
 SELECT count(*)::int AS recorded FROM fed`;
 
+// Applied messages leave their shard's queue; the inbox rows themselves are not touched.
+// $1 shard, $2 inbox ids
 export const MARK_PROCESSED = `
-UPDATE event_inbox SET state = 'processed', processed_at = now() WHERE id = ANY($1::bigint[]) AND state = 'received'`;
+DELETE FROM event_inbox_pending WHERE shard = $1 AND id = ANY($2::bigint[])`;
 
-// $1 ids, $2 reasons (same order)
+// Messages still queued leave the queue with their reason. $1 shard, $2 ids, $3 reasons (same order)
 export const MARK_FAILED = `
-UPDATE event_inbox i SET state = 'failed', failure = f.reason, processed_at = now()
-FROM unnest($1::bigint[], $2::text[]) AS f(id, reason) WHERE i.id = f.id AND i.state = 'received'`;
+WITH f AS (
+  DELETE FROM event_inbox_pending p USING unnest($2::bigint[], $3::text[]) AS f(id, reason)
+  WHERE p.shard = $1 AND p.id = f.id
+  RETURNING p.id, f.reason
+)
+UPDATE event_inbox i SET failure = f.reason FROM f WHERE i.id = f.id`;
 
 // $1 keys, $2 minutes, $3 counts, $4 shard
 export const ADD_RATES = `

@@ -30,7 +30,8 @@ export interface DrainResult {
 
 // Applies a shard's inbox rows in inbox order: the identities each message shows together →
 // profiles (identity resolution: links and merges by the identity rules), identify traits through
-// the trait write path, then, in one transaction, the `events` rows, the inbox states and rates.
+// the trait write path, then, in one transaction, the `events` rows, the messages off the shard's
+// queue (event_inbox_pending) and rates.
 // Every step is idempotent, so a batch re-run after a crash changes nothing twice. A message that
 // cannot be applied is marked failed with the reason and the rest go on (never blocking the shard).
 @Injectable()
@@ -100,7 +101,11 @@ export class EventApplier {
         total.failed += r.failed;
       } catch (err) {
         if (isTransient(err) || err instanceof LeaseLost) throw err;
-        await this.dataSource.query(SQL.MARK_FAILED, [[row.id], [`processing: ${errorText(err)}`]]);
+        await this.dataSource.query(SQL.MARK_FAILED, [
+          shard,
+          [row.id],
+          [`processing: ${errorText(err)}`],
+        ]);
         eventsProcessed.inc({ outcome: 'failed' });
         total.failed += 1;
       }
@@ -144,7 +149,7 @@ export class EventApplier {
   }
 
   // In one transaction, only while the lease is held: the `events` rows (each also a change on
-  // the feed), the inbox states and the arrival rates.
+  // the feed), the messages off the queue (failed ones with their reason) and the arrival rates.
   private commit(
     shard: number,
     ok: ResolvedMessage[],
@@ -162,9 +167,13 @@ export class EventApplier {
         ok.map((m) => m.identity.type),
         ok.map((m) => m.identity.value),
       ]);
-      await client.query(SQL.MARK_PROCESSED, [ok.map((m) => m.row.id)]);
+      await client.query(SQL.MARK_PROCESSED, [shard, ok.map((m) => m.row.id)]);
       if (poison.length > 0) {
-        await client.query(SQL.MARK_FAILED, [poison.map((p) => p.id), poison.map((p) => p.reason)]);
+        await client.query(SQL.MARK_FAILED, [
+          shard,
+          poison.map((p) => p.id),
+          poison.map((p) => p.reason),
+        ]);
       }
       const rates = this.rates(ok);
       if (rates.keys.length > 0) {
@@ -225,7 +234,7 @@ export class EventApplier {
 }
 
 // The shard's lease went to another process while a batch was applied: nothing of the batch's
-// events and inbox states is committed here; the new holder applies them.
+// events and queue deletions is committed here; the new holder applies them.
 export class LeaseLost extends Error {
   constructor(shard: number) {
     super(`shard ${shard}: lease lost`);

@@ -3,7 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { ensureEventPartitions } from './event-partitions';
 
-// messageId dedup needs the inbox rows for at least 7 days; processed rows go after that.
+// messageId dedup needs the inbox rows for at least 7 days; applied rows go after that (a message
+// still queued is never deleted, however old).
 const INBOX_RETENTION = '7 days 1 hour';
 const FAILED_RETENTION = '30 days';
 const INVALID_RETENTION = '30 days';
@@ -25,8 +26,10 @@ export class InboxSweeper {
   async maintain(): Promise<void> {
     await this.ensurePartitions();
     const deleted: { n: string }[] = await this.dataSource.query(
-      `WITH a AS (DELETE FROM event_inbox WHERE state = 'processed' AND received_at < now() - $1::interval RETURNING 1),
-            b AS (DELETE FROM event_inbox WHERE state = 'failed' AND received_at < now() - $2::interval RETURNING 1),
+      `WITH a AS (DELETE FROM event_inbox i WHERE failure IS NULL AND received_at < now() - $1::interval
+                    AND NOT EXISTS (SELECT 1 FROM event_inbox_pending p WHERE p.shard = i.shard AND p.id = i.id)
+                  RETURNING 1),
+            b AS (DELETE FROM event_inbox WHERE failure IS NOT NULL AND received_at < now() - $2::interval RETURNING 1),
             c AS (DELETE FROM invalid_event WHERE received_at < now() - $3::interval RETURNING 1),
             d AS (DELETE FROM event_rate WHERE minute < now() - $4::interval RETURNING 1)
        SELECT (SELECT count(*) FROM a) + (SELECT count(*) FROM b) + (SELECT count(*) FROM c) + (SELECT count(*) FROM d) AS n`,

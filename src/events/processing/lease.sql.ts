@@ -28,7 +28,7 @@ export const STILL_HELD = `
 SELECT EXISTS (SELECT 1 FROM pg_locks WHERE ${ADVISORY} AND classid = hashtext($1)::oid
                AND objid = $2::int::oid AND pid = $3) AS held`;
 
-// The shards of $1 with messages waiting, by the pending index (cheap however large the backlog).
+// The shards of $1 with messages waiting, by the queue's key (cheap however large the backlog).
 export const PENDING = `
 SELECT s AS shard FROM unnest($1::int[]) AS s
-WHERE EXISTS (SELECT 1 FROM event_inbox WHERE shard = s AND state = 'received')`;
+WHERE EXISTS (SELECT 1 FROM event_inbox_pending WHERE shard = s)`;

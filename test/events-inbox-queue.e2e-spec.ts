@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { ERASURE_COVERAGE } from '../src/erasure/erasure-coverage';
+import { InboxSweeper } from '../src/events/processing/inbox-sweeper.service';
+import { post, trackMessage } from './factories/event.factory';
+import { createKey } from './utils/keys';
+import { count, sql } from './utils/sql';
+import { startTestApp, TestApp } from './utils/test-app';
+
+// The inbox's queue (event_inbox_pending) without workers (API role): what acceptance enqueues,
+// what retention keeps and what erasure takes off the queue.
+describe('event inbox queue', () => {
+  let t: TestApp;
+  let key: string;
+
+  beforeAll(async () => {
+    t = await startTestApp({ role: 'api' });
+    key = await createKey(t, 'ingest');
+  });
+  afterAll(() => t.close());
+
+  const accept = async (userId: string) => {
+    const msg = trackMessage({ userId });
+    expect((await post(t, '/v1/track', msg, key)).status).toBe(200);
+    const [row] = await sql<{ id: string; shard: number }>(
+      t,
+      'SELECT id, shard FROM event_inbox WHERE message_id = $1',
+      [msg.messageId],
+    );
+    return { ...row, messageId: msg.messageId as string };
+  };
+  const queued = (id: string) =>
+    count(t, 'SELECT count(*) AS n FROM event_inbox_pending WHERE id = $1', [id]);
+  const kept = (id: string) =>
+    count(t, 'SELECT count(*) AS n FROM event_inbox WHERE id = $1', [id]);
+
+  it('queues each accepted message once, on its shard; a retried messageId queues nothing', async () => {
+    const msg = trackMessage({ userId: `u-${randomUUID()}` });
+    for (let i = 0; i < 2; i++) expect((await post(t, '/v1/track', msg, key)).status).toBe(200);
+    const rows = await sql<{ same_shard: boolean }>(
+      t,
+      `SELECT p.shard = i.shard AS same_shard FROM event_inbox i
+       JOIN event_inbox_pending p ON p.id = i.id WHERE i.message_id = $1`,
+      [msg.messageId],
+    );
+    expect(rows).toEqual([{ same_shard: true }]);
+  });
+
+  it('retention keeps a queued message however old, deletes applied ones after 7 days and failed ones after 30', async () => {
+    const applied = await accept(`u-${randomUUID()}`);
+    const failed = await accept(`u-${randomUUID()}`);
+    const waiting = await accept(`u-${randomUUID()}`);
+    // As the workers leave them: applied = off the queue; failed = off the queue with a reason.
+    await sql(t, 'DELETE FROM event_inbox_pending WHERE id = ANY($1::bigint[])', [
+      [applied.id, failed.id],
+    ]);
+    await sql(t, `UPDATE event_inbox SET failure = 'processing: test' WHERE id = $1`, [failed.id]);
+    const age = (ids: string[], days: number) =>
+      sql(
+        t,
+        `UPDATE event_inbox SET received_at = now() - make_interval(days => $2) WHERE id = ANY($1::bigint[])`,
+        [ids, days],
+      );
+    await age([applied.id, failed.id, waiting.id], 8);
+    await t.app.get(InboxSweeper).maintain();
+    expect([await kept(applied.id), await kept(failed.id), await kept(waiting.id)]).toEqual([
+      0, 1, 1,
+    ]);
+    expect(await queued(waiting.id)).toBe(1);
+
+    await age([failed.id, waiting.id], 31);
+    await t.app.get(InboxSweeper).maintain();
+    expect([await kept(failed.id), await kept(waiting.id), await queued(waiting.id)]).toEqual([
+      0, 1, 1,
+    ]);
+  });
+
+  it("erasure takes a person's queued messages off the queue with their inbox rows", async () => {
+    const userId = `erase-${randomUUID()}`;
+    const mine = await accept(userId);
+    const other = await accept(`u-${randomUUID()}`);
+    const order = ERASURE_COVERAGE.map((s) => s.table);
+    // The queue's step finds the person's messages through their inbox rows: it runs first.
+    expect(order.indexOf('event_inbox_pending')).toBeLessThan(order.indexOf('event_inbox'));
+    for (const table of ['event_inbox_pending', 'event_inbox']) {
+      const step = ERASURE_COVERAGE.find((s) => s.table === table)!;
+      await sql(
+        t,
+        `WITH params AS (SELECT $1::uuid[] AS profiles, $2::text[] AS ids, $3::text[] AS typed) ${step.sql}`,
+        [[], [userId], [`user_id:${userId}`]],
+      );
+    }
+    expect([await kept(mine.id), await queued(mine.id)]).toEqual([0, 0]);
+    expect([await kept(other.id), await queued(other.id)]).toEqual([1, 1]);
+  });
+});
