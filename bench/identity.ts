@@ -119,7 +119,7 @@ function buildResult(
     conditions: [
       `load: IdentityResolver.observeMany, ${batch.toLocaleString('en-US')} observations per call (one transaction each), one caller, batches in sequence; identities only (no trait values to move)`,
       `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE, pg_prewarm of the schema (warm) and a CHECKPOINT, inputs generated and the heap collected before the probe, hrtime around the call; change feed published to Redis`,
-      'baselines in one process on one connection: unnest-array upsert (ON CONFLICT DO UPDATE last_seen_at) of the same identities, deduplicated per batch, into a table shaped like identity; primary-key lookup (prepared) of one random identity of the dataset, same count as the probe, warmed the same way plus 200 untimed lookups, inputs generated and the heap collected before timing',
+      'baselines in one process on one connection: unnest-array upsert (ON CONFLICT DO UPDATE last_seen_at) of the same identities, deduplicated per batch, into a table shaped like identity; primary-key lookup (prepared) of one random identity of the dataset, same count as the probe, warmed the same way plus 5,000 untimed lookups (so the client code is compiled before timing, as the resolver code is after its load), inputs generated and the heap collected before timing',
       'sandwich [baselines] → resolver → [baselines], 3 times; each in its own process and fresh schema; CHECKPOINT before each load; rows counted by the server',
     ],
     measures: [
