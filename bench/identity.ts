@@ -83,8 +83,18 @@ function gcSummary(reports: Load[]): string {
     reports.reduce((total, r) => total + (r.latency.gc ? pick(r.latency.gc) : 0), 0);
   return (
     `${sum((g) => g.collections)} collections (${sum((g) => g.ms).toFixed(1)} ms) in ${reports.length} probes, ` +
-    `${sum((g) => g.slowDuringGc)} of ${sum((g) => g.slowSamples)} slow samples during one`
+    `${sum((g) => g.slowDuringGc)} of ${sum((g) => g.slowSamples)} slow samples during one; ` +
+    `CPU steal during the probes ${stealRange(reports)}`
   );
+}
+
+// The hypervisor's share of the CPUs during each probe, as min–max percent over the probes.
+function stealRange(reports: Load[]): string {
+  const shares = reports.flatMap((r) =>
+    r.latency.stealShare === undefined ? [] : [r.latency.stealShare * 100],
+  );
+  if (shares.length === 0) return 'not reported by this kernel';
+  return `${Math.min(...shares).toFixed(1)}–${Math.max(...shares).toFixed(1)}%`;
 }
 
 function buildResult(
@@ -182,7 +192,7 @@ function buildResult(
     notes: [
       `At 2× input (${(2 * observations).toLocaleString('en-US')} observations) the resolver did ${Math.round(rate(doubled)).toLocaleString('en-US')} obs/s, p99 ${doubled.latency.p99Ms.toFixed(3)} ms.`,
       `Server counts after a 1× load: ${JSON.stringify(runs[0].measured.counts)}.`,
-      `Collections during the timed probes (slow = over 3× that probe's p50): primary-key lookup ${gcSummary(baselineRuns)}; resolve ${gcSummary(runs.map((s) => s.measured))}.`,
+      `Collections and CPU steal during the timed probes (slow = over 3× that probe's p50): primary-key lookup ${gcSummary(baselineRuns)}; resolve ${gcSummary(runs.map((s) => s.measured))}.`,
       driftNote(runs),
     ],
     details: {

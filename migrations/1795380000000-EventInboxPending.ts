@@ -16,9 +16,6 @@ export class EventInboxPending1795380000000 implements MigrationInterface {
     await queryRunner.query(
       `INSERT INTO "event_inbox_pending" ("shard", "id") SELECT "shard", "id" FROM "event_inbox" WHERE "state" = 'received'`,
     );
-    await queryRunner.query(
-      `UPDATE "event_inbox" SET "failure" = 'failed' WHERE "state" = 'failed' AND "failure" IS NULL`,
-    );
     await queryRunner.query(`DROP INDEX "event_inbox_pending_idx"`);
     await queryRunner.query(
       `CREATE INDEX "event_inbox_failed_idx" ON "event_inbox" ("id") WHERE failure IS NOT NULL`,

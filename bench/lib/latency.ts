@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 
 // Garbage collections of the probing process while it timed calls, and the slow samples (over 3× the
@@ -16,6 +17,21 @@ export interface Latency {
   p99Ms: number;
   p999Ms: number;
   gc?: ProbeGc;
+  // Share of all CPUs' time the hypervisor gave to other guests while the probe ran (the `steal`
+  // column of /proc/stat), when the kernel reports it: a call that waits for its vCPU is a tail no
+  // code explains.
+  stealShare?: number;
+}
+
+// All CPUs' steal and total ticks so far (/proc/stat), or null where the file is not there.
+function cpuTicks(): { steal: number; total: number } | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0];
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { steal: ticks[7] ?? 0, total: ticks.reduce((a, b) => a + b, 0) };
+  } catch {
+    return null;
+  }
 }
 
 // Percentiles of a latency probe, from its samples in nanoseconds (process.hrtime.bigint deltas).
@@ -42,6 +58,8 @@ export async function probeLatency<T>(
   observer.observe({ entryTypes: ['gc'] });
   const samples: number[] = [];
   const windows: { start: number; end: number }[] = [];
+  const ticksBefore = cpuTicks();
+  let ticksAfter: ReturnType<typeof cpuTicks> = null;
   try {
     for (const input of inputs) {
       const startMs = performance.now();
@@ -50,6 +68,7 @@ export async function probeLatency<T>(
       samples.push(Number(process.hrtime.bigint() - start));
       windows.push({ start: startMs, end: performance.now() });
     }
+    ticksAfter = cpuTicks();
     // gc entries are delivered asynchronously: let the last ones arrive.
     await new Promise((resolve) => setImmediate(resolve));
   } finally {
@@ -59,8 +78,13 @@ export async function probeLatency<T>(
   const slow = windows.filter((_, i) => samples[i] / 1e6 > SLOW * latency.p50Ms);
   const overlaps = (w: { start: number; end: number }) =>
     collections.some((c) => c.start < w.end && c.end > w.start);
+  const stealShare =
+    ticksBefore && ticksAfter && ticksAfter.total > ticksBefore.total
+      ? (ticksAfter.steal - ticksBefore.steal) / (ticksAfter.total - ticksBefore.total)
+      : undefined;
   return {
     ...latency,
+    stealShare,
     gc: {
       collections: collections.length,
       ms: collections.reduce((sum, c) => sum + c.end - c.start, 0),
