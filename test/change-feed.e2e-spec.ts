@@ -295,6 +295,52 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
     });
   });
 
+  it('an idle durable consumer moves past changes without reading them, and reads what commits once busy', async () => {
+    let idle = true;
+    const handled: string[] = [];
+    const name = `idle-${randomUUID()}`;
+    t.app.get(FeedConsumers).register({
+      name,
+      kinds: ['trait'],
+      idle: () => Promise.resolve(idle),
+      handle: (changes) => {
+        handled.push(...changes.map((c) => c.profileId));
+        return Promise.resolve();
+      },
+    });
+    const write = async () =>
+      (
+        await writer.write({
+          rows: [{ identity: user(), trait: level.name, value: 1 }],
+          provenance: api,
+        })
+      ).profiles[0].profileId;
+    const skipped = await write();
+    const [row] = await sql<{ xid: string }>(
+      t,
+      'SELECT xid::text FROM change_feed WHERE profile_id = $1',
+      [skipped],
+    );
+    await waitFor(
+      'the idle cursor to pass the change',
+      async () =>
+        (
+          await sql<{ past: boolean }>(
+            t,
+            'SELECT xid > $2::bigint AS past FROM feed_consumer WHERE name = $1',
+            [name, row.xid],
+          )
+        )[0]?.past === true,
+      { timeoutMs: 10_000 },
+    );
+    idle = false;
+    const read = await write();
+    await waitFor('the busy consumer to read the next change', () => handled.includes(read), {
+      timeoutMs: 10_000,
+    });
+    expect(handled).not.toContain(skipped);
+  });
+
   it('a failing handler changes nothing and is retried', async () => {
     let calls = 0;
     const handled: number[] = [];

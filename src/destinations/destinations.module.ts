@@ -65,6 +65,8 @@ export class DestinationsModule implements OnModuleInit {
       handle: async (changes, tx) => {
         touched = await this.sync.handle(changes, tx);
       },
+      // No enabled destination: nothing to deliver (a new one is filled by its backfill).
+      idle: async (tx) => !(await this.sync.anyEnabled(tx)),
       // The lanes of destinations that got records look at once (otherwise within a second).
       committed: () => this.workers.wake(touched),
     });

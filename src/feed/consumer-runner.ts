@@ -127,6 +127,10 @@ export class ConsumerRunner {
         text: SQL.HORIZON,
       });
       const horizon = BigInt(hr[0].horizon);
+      if (this.consumer.idle && (await this.consumer.idle(client))) {
+        if (horizon > BigInt(cursor.xid)) await this.save(client, horizon.toString(), '0');
+        return { handled: 0, horizon };
+      }
       const { rows } = await client.query<FeedRow & { xid: string }>(SQL.NEXT_BATCH, [
         cursor.xid,
         cursor.position,

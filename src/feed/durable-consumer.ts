@@ -17,6 +17,12 @@ export interface DurableConsumer {
   // with everything the feed still holds.
   start?: 'now' | 'beginning';
   handle(changes: FeedChange[], tx: PoolClient): Promise<void>;
+  // True when no change could matter to it now (no audience to evaluate, no destination to feed):
+  // the cursor then moves to the horizon without reading the changes. Asked after the horizon is
+  // read, so whatever makes the consumer busy again (an audience, a destination) is created after
+  // every change it skipped was committed, and its own first pass (full evaluation, backfill) sees
+  // them.
+  idle?(tx: PoolClient): Promise<boolean>;
   // Called after a handled batch committed with the cursor (e.g. to wake what reads its output).
   committed?(): void;
 }

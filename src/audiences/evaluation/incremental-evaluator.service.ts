@@ -47,6 +47,8 @@ export class IncrementalEvaluator implements OnModuleInit {
       kinds: KINDS,
       batchSize: 500,
       handle: (changes, tx) => this.handle(changes, tx),
+      // No audience: nothing a change could move (a new audience's full evaluation covers the past).
+      idle: async () => (await this.currentIndex()).audiences.length === 0,
     });
   }
 

@@ -30,12 +30,16 @@ export class DestinationSync {
 
   // The feed consumer's handle: returns the destinations that got records.
   async handle(changes: FeedChange[], tx: PoolClient): Promise<string[]> {
-    const { rows } = await tx.query<ActiveDestination>(SQL.ACTIVE_DESTINATIONS);
     const drafts: OutboxDraft[] = [];
-    for (const d of rows.filter((r) => r.spec.enabled !== false))
+    for (const d of await enabledDestinations(tx))
       drafts.push(...(await this.draftsFor(d, changes, tx)));
     await insertDrafts(tx, drafts);
     return [...new Set(drafts.map((d) => d.destinationId))];
+  }
+
+  // Whether any destination is enabled (the feed consumer is idle otherwise).
+  async anyEnabled(tx: PoolClient): Promise<boolean> {
+    return (await enabledDestinations(tx)).length > 0;
   }
 
   // Queues the current members (or holders of its traits) of a destination as `backfill`
@@ -140,4 +144,9 @@ export class DestinationSync {
 
 async function insertDrafts(tx: Pick<PoolClient, 'query'>, drafts: OutboxDraft[]): Promise<void> {
   if (drafts.length > 0) await tx.query(SQL.INSERT_DRAFTS, [JSON.stringify(drafts)]);
+}
+
+async function enabledDestinations(tx: PoolClient): Promise<ActiveDestination[]> {
+  const { rows } = await tx.query<ActiveDestination>(SQL.ACTIVE_DESTINATIONS);
+  return rows.filter((r) => r.spec.enabled !== false);
 }
