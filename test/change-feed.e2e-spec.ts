@@ -38,6 +38,15 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
     await t.close();
   });
 
+  // One new profile with one trait value; its id.
+  const write = async () =>
+    (
+      await writer.write({
+        rows: [{ identity: user(), trait: level.name, value: 1 }],
+        provenance: api,
+      })
+    ).profiles[0].profileId;
+
   const changesOf = (profileId: string) =>
     live.flatMap((b) => b.changes ?? []).filter((c) => c.profileId === profileId);
 
@@ -246,13 +255,6 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
         return Promise.resolve();
       },
     });
-    const write = async () =>
-      (
-        await writer.write({
-          rows: [{ identity: user(), trait: level.name, value: 1 }],
-          provenance: api,
-        })
-      ).profiles[0].profileId;
     const open = async (statements: string[]) => {
       const c = new Client({ connectionString: t.db.url });
       await c.connect();
@@ -308,13 +310,6 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
         return Promise.resolve();
       },
     });
-    const write = async () =>
-      (
-        await writer.write({
-          rows: [{ identity: user(), trait: level.name, value: 1 }],
-          provenance: api,
-        })
-      ).profiles[0].profileId;
     const skipped = await write();
     const [row] = await sql<{ xid: string }>(
       t,
