@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { shardOf } from '../src/events/ingest/shard';
 import {
   definitionsDir,
+  enqueueTrack,
   identifyMessage,
   post,
   trackMessage,
@@ -264,18 +264,7 @@ describe('event ingestion (Segment HTTP API)', () => {
     const messageId = randomUUID();
     const userId = `u-${randomUUID()}`;
     // As a crash between commit and enqueue leaves it: committed, never signalled.
-    await sql(
-      t,
-      `WITH m AS (
-         INSERT INTO event_inbox (source_id, message_id, shard, type, event, payload, received_at)
-         VALUES ('lost', $1, $2, 'track', 'Lost', $3, now() - interval '10 seconds') RETURNING shard, id)
-       INSERT INTO event_inbox_pending (shard, id) SELECT shard, id FROM m`,
-      [
-        messageId,
-        shardOf(userId, null),
-        JSON.stringify({ type: 'track', event: 'Lost', userId, messageId }),
-      ],
-    );
+    await enqueueTrack(t, 'lost', { messageId, userId, event: 'Lost' }, 10);
     await waitForInboxDrained(t, 20_000);
     expect(
       await count(t, 'SELECT count(*) AS n FROM events WHERE message_id = $1', [messageId]),

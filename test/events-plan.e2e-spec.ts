@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { stringify } from 'yaml';
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
-import { shardOf } from '../src/events/ingest/shard';
 import { trackingPlanRegressions } from '../src/events/plan/plan-regressions';
 import {
   definitionsDir,
+  enqueueTrack,
   identifyMessage,
   post,
   trackMessage,
@@ -143,18 +143,7 @@ describe('tracking plan: sources, silence, schema changes, poison messages', () 
     // A row as an older release might have left it: accepted, but not applicable (userId too long).
     const userId = 'x'.repeat(2000);
     const poisonId = randomUUID();
-    await sql(
-      t,
-      `WITH m AS (
-         INSERT INTO event_inbox (source_id, message_id, shard, type, event, payload, received_at)
-         VALUES ('legacy', $1, $2, 'track', 'Legacy', $3, now() - interval '1 minute') RETURNING shard, id)
-       INSERT INTO event_inbox_pending (shard, id) SELECT shard, id FROM m`,
-      [
-        poisonId,
-        shardOf(userId, null),
-        JSON.stringify({ type: 'track', event: 'Legacy', userId, messageId: poisonId }),
-      ],
-    );
+    await enqueueTrack(t, 'legacy', { messageId: poisonId, userId, event: 'Legacy' }, 60);
     const after = trackMessage({ userId });
     after.userId = `ok-${randomUUID()}`;
     expect((await post(t, '/v1/track', after, open)).status).toBe(200);

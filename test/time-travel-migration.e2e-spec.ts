@@ -1,8 +1,6 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
-import { revertLastMigration, runMigrations } from '../src/database/migrate';
+import { randomUUID } from 'node:crypto';
 import * as HISTORY from '../src/identity/history/identity-history.sql';
-import { TEST_DATABASE_URL } from './utils/env';
+import { migrationSchema } from './utils/migration-schema';
 
 const MIGRATION = 'TimeTravel1795372000000';
 
@@ -10,24 +8,10 @@ const MIGRATION = 'TimeTravel1795372000000';
 // are known since always, existing merge-log entries are dated by their `at`, and `down` gives the
 // old shape back with the data intact.
 describe('time-travel migration', () => {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  let db: Client;
-  const q = async (text: string, params: unknown[] = []) => (await db.query(text, params)).rows;
-  const applied = async () => (await q('SELECT name FROM migrations')).map((r) => r.name as string);
-
-  beforeAll(async () => {
-    await runMigrations(TEST_DATABASE_URL, schema);
-    db = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
-    await db.connect();
-  });
-  afterAll(async () => {
-    await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-    await db.end();
-  });
+  const { q, migrate, revertThrough, applied } = migrationSchema();
 
   it('migrates existing identities and merge-log entries, and reverts without losing them', async () => {
-    while ((await applied()).includes(MIGRATION))
-      await revertLastMigration(TEST_DATABASE_URL, schema);
+    await revertThrough(MIGRATION);
     const [p, q2] = [randomUUID(), randomUUID()];
     const mergedAt = new Date('2026-03-01T10:00:00Z');
     await q(`INSERT INTO profile (id, revision) VALUES ($1, 2), ($2, 1)`, [p, q2]);
@@ -43,8 +27,8 @@ describe('time-travel migration', () => {
       [q2, p, mergedAt],
     );
 
-    await runMigrations(TEST_DATABASE_URL, schema);
-    expect(await applied()).toContain(MIGRATION);
+    await migrate();
+    expect(await applied(MIGRATION)).toBe(true);
     expect(await q(`SELECT type, recorded_at FROM identity ORDER BY type`)).toEqual([
       { type: 'anonymous_id', recorded_at: null },
       { type: 'user_id', recorded_at: null },
@@ -73,12 +57,11 @@ describe('time-travel migration', () => {
       [q2, p],
     );
 
-    while ((await applied()).includes(MIGRATION))
-      await revertLastMigration(TEST_DATABASE_URL, schema);
+    await revertThrough(MIGRATION);
     expect(await q(`SELECT to_regclass('identity_move') AS t`)).toEqual([{ t: null }]);
     expect(await q(`SELECT count(*)::int AS n FROM identity`)).toEqual([{ n: 3 }]);
     expect(await q(`SELECT at FROM profile_merge`)).toEqual([{ at: mergedAt }]);
-    await runMigrations(TEST_DATABASE_URL, schema);
-    expect(await applied()).toContain(MIGRATION);
+    await migrate();
+    expect(await applied(MIGRATION)).toBe(true);
   });
 });

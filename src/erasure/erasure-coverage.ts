@@ -10,7 +10,9 @@ export interface ErasureStep {
   sql: string;
 }
 
-const PAYLOAD_IDS = `(payload->>'userId' = ANY($2) OR payload->>'anonymousId' = ANY($2) OR payload->>'previousId' = ANY($2))`;
+// A Segment message (in column `payload`) naming one of the identity values $2.
+const payloadIds = (payload = 'payload') =>
+  `(${payload}->>'userId' = ANY($2) OR ${payload}->>'anonymousId' = ANY($2) OR ${payload}->>'previousId' = ANY($2))`;
 
 export const ERASURE_COVERAGE: readonly ErasureStep[] = [
   {
@@ -37,17 +39,17 @@ export const ERASURE_COVERAGE: readonly ErasureStep[] = [
     // Queued messages of the person leave the queue with their inbox rows (next step).
     table: 'event_inbox_pending',
     columns: [],
-    sql: `DELETE FROM event_inbox_pending p USING event_inbox i WHERE p.shard = i.shard AND p.id = i.id AND ${PAYLOAD_IDS.replace(/payload/g, 'i.payload')}`,
+    sql: `DELETE FROM event_inbox_pending p USING event_inbox i WHERE p.shard = i.shard AND p.id = i.id AND ${payloadIds('i.payload')}`,
   },
   {
     table: 'event_inbox',
     columns: ['payload'],
-    sql: `DELETE FROM event_inbox WHERE ${PAYLOAD_IDS}`,
+    sql: `DELETE FROM event_inbox WHERE ${payloadIds()}`,
   },
   {
     table: 'invalid_event',
     columns: ['payload'],
-    sql: `DELETE FROM invalid_event WHERE ${PAYLOAD_IDS}`,
+    sql: `DELETE FROM invalid_event WHERE ${payloadIds()}`,
   },
   {
     table: 'identity_move',

@@ -127,23 +127,30 @@ export class ConsumerRunner {
         text: SQL.HORIZON,
       });
       const horizon = BigInt(hr[0].horizon);
-      if (this.consumer.idle && (await this.consumer.idle(client))) {
-        if (horizon > BigInt(cursor.xid)) await this.save(client, horizon.toString(), '0');
-        return { handled: 0, horizon };
-      }
-      const { rows } = await client.query<FeedRow & { xid: string }>(SQL.NEXT_BATCH, [
-        cursor.xid,
-        cursor.position,
-        horizon.toString(),
-        this.consumer.kinds ?? null,
-        this.batchSize,
-      ]);
+      // An idle consumer reads nothing: like an empty batch, its cursor moves to the horizon.
+      const idle = (await this.consumer.idle?.(client)) ?? false;
+      const rows = idle ? [] : await this.next(client, cursor, horizon);
       if (rows.length > 0) await this.consumer.handle(rows.map(toFeedChange), client);
       const last = rows[rows.length - 1];
       if (rows.length === this.batchSize) await this.save(client, last.xid, last.position);
       else if (horizon > BigInt(cursor.xid)) await this.save(client, horizon.toString(), '0');
       return { handled: rows.length, horizon };
     });
+  }
+
+  private async next(
+    client: PoolClient,
+    cursor: { xid: string; position: string },
+    horizon: bigint,
+  ): Promise<(FeedRow & { xid: string })[]> {
+    const { rows } = await client.query<FeedRow & { xid: string }>(SQL.NEXT_BATCH, [
+      cursor.xid,
+      cursor.position,
+      horizon.toString(),
+      this.consumer.kinds ?? null,
+      this.batchSize,
+    ]);
+    return rows;
   }
 
   private async cursor(client: PoolClient): Promise<{ xid: string; position: string }> {

@@ -3,7 +3,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { count } from '../utils/sql';
+import { shardOf } from '../../src/events/ingest/shard';
+import { count, sql } from '../utils/sql';
 import type { TestApp } from '../utils/test-app';
 
 export function trackMessage(overrides: Record<string, unknown> = {}): Record<string, unknown> {
@@ -86,4 +87,29 @@ export async function waitForInboxDrained(t: TestApp, timeoutMs = 30_000): Promi
     if (Date.now() > until) throw new Error(`inbox still has ${pending} unprocessed message(s)`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+// A track message written straight into the inbox and its shard's queue, as ingestion commits it
+// but without the signal (or as an older release left it), received `agoSeconds` ago.
+export async function enqueueTrack(
+  t: TestApp,
+  source: string,
+  msg: { messageId: string; userId: string; event: string },
+  agoSeconds: number,
+): Promise<void> {
+  await sql(
+    t,
+    `WITH m AS (
+       INSERT INTO event_inbox (source_id, message_id, shard, type, event, payload, received_at)
+       VALUES ($1, $2, $3, 'track', $4, $5, now() - make_interval(secs => $6)) RETURNING shard, id)
+     INSERT INTO event_inbox_pending (shard, id) SELECT shard, id FROM m`,
+    [
+      source,
+      msg.messageId,
+      shardOf(msg.userId, null),
+      msg.event,
+      JSON.stringify({ type: 'track', ...msg }),
+      agoSeconds,
+    ],
+  );
 }
