@@ -1,8 +1,9 @@
 import { Logger, LoggerService, LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { limitAddresses } from './api-keys/address-hooks';
 import { AppModule } from './app.module';
+import { ApiFastifyAdapter } from './common/http/api-fastify-adapter';
 import { useJsonBodyParser } from './common/http/json-body';
 import { createValidationPipe } from './common/validation-pipe';
 import type { AppConfig } from './config/configuration';
@@ -21,7 +22,7 @@ export async function createApp(
   logLevel: LogLevel = 'log',
   logger?: LoggerService,
 ): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new ApiFastifyAdapter({
     bodyLimit: 5 * 1024 * 1024,
     genReqId: requestId,
     trustProxy: config.trustProxy ?? false,
@@ -49,7 +50,7 @@ export async function createApp(
     labelRequestSpan(req.method, req.routeOptions.url, req.id);
     requestContext.run(req.id, done);
   });
-  // Also sets the error handler for what Fastify raises itself (an unreadable body).
+  // Also sets the one error handler, for what Fastify raises itself (an unreadable body).
   limitAddresses(app);
   fastify.addHook('onResponse', (req, reply, done) => {
     httpLog.debug(

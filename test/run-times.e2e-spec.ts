@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { RunTally } from '../src/runs/run-tally';
-import { RunsService } from '../src/runs/runs.service';
+import { RunsService, WholeRun } from '../src/runs/runs.service';
 import { save, user, writeTraits } from './audiences/audience-helpers';
 import {
   insertTraitDefinitions,
@@ -69,14 +70,18 @@ describe("a run's finish is never before its start", () => {
     return res.data!.runs;
   };
 
-  // Every way a run ends: finish (API writes, full audience evaluations), complete (notebooks),
-  // end (dbt syncs, deliveries), skipped, and an interrupted run closed by the next one.
+  // Every way a run ends: finish (full audience evaluations, pushed predictions), complete
+  // (notebooks), end (dbt syncs, deliveries), skipped, recorded whole (API writes), and an
+  // interrupted run closed by the next one.
   const everyEnding = async (source: string): Promise<void> => {
     await runs.finish(await runs.start('api', source), []);
     await runs.finish(await runs.start('api', source), [], 'boom');
     const tally = Object.assign(new RunTally(), { read: 3, changed: 2, unchanged: 1 });
     await runs.complete(await runs.start('api', source, { mode: 'test' }), tally);
     await runs.skipped('api', source, 'its model failed', {});
+    const whole = (): WholeRun => ({ id: randomUUID(), sourceKind: 'api', source, metadata: {} });
+    await runs.recordWhole(whole(), []);
+    await runs.recordWhole(whole(), [], 'boom');
     await runs.startExclusive('api', source, {}); // left running: the next one closes it
     await runs.end(await runs.startExclusive('api', source, {}), null);
   };
@@ -99,7 +104,9 @@ describe("a run's finish is never before its start", () => {
     expect(rows.map((r) => r.status).sort()).toEqual([
       'failed',
       'failed',
+      'failed',
       'skipped',
+      'succeeded',
       'succeeded',
       'succeeded',
       'succeeded',
@@ -109,7 +116,7 @@ describe("a run's finish is never before its start", () => {
       expect(r.ms).toBeLessThan(5_000);
     }
     const api = await runsOf(source);
-    expect(api).toHaveLength(6);
+    expect(api).toHaveLength(8);
     for (const r of api) {
       expect(r.durationMs).toBeGreaterThanOrEqual(0);
       expect(r.durationMs).toBeLessThan(5_000);

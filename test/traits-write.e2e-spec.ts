@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { ApiTraitWrites } from '../src/traits/api-trait-writes.service';
 import type { TraitWriteRow } from '../src/traits/trait-write.types';
-import { TraitWriter } from '../src/traits/trait-writer.service';
+import { MAX_BATCH_ROWS, TraitWriter } from '../src/traits/trait-writer.service';
 import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
@@ -299,12 +300,10 @@ describe.each(WRITE_PATHS)('trait write path ($path)', ({ config }) => {
   it("records a row's own source ref in place of the batch's, fresh and late alike", async () => {
     const user = { type: 'user_id', value: randomUUID() };
     const write = (rows: TraitWriteRow[]) =>
-      t.app
-        .get(TraitWriter)
-        .write({
-          rows,
-          provenance: { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: 'refs' },
-        });
+      t.app.get(TraitWriter).write({
+        rows,
+        provenance: { sourceKind: 'api', sourceRef: { keyId: 'k1' }, runId: 'refs' },
+      });
     await write([
       {
         identity: user,
@@ -343,6 +342,89 @@ describe.each(WRITE_PATHS)('trait write path ($path)', ({ config }) => {
     const row = { identity: user, trait: level.name, value: 9, sourceRef: { messageId: 'forged' } };
     const res = await gql(t.url, WRITE, { input: { rows: [row] } }, key);
     expect(res.errors?.[0].message).toMatch(/sourceRef/);
+    expect(
+      await count(t, `SELECT count(*) AS n FROM identity WHERE type = 'user_id' AND value = $1`, [
+        user.value,
+      ]),
+    ).toBe(0);
+  });
+
+  // One commit per call: the run is inserted whole by the write's own transaction.
+  it("records a writeTraits call's run in the transaction of its revisions", async () => {
+    const user = { type: 'user_id', value: randomUUID() };
+    const rows = [
+      { identity: user, trait: level.name, value: 1 },
+      { identity: user, trait: vip.name, value: true },
+      { identity: user, trait: country.name, value: 'XX' },
+    ];
+    const res = await gql<{ writeTraits: { runId: string } }>(
+      t.url,
+      WRITE,
+      { input: { rows } },
+      key,
+    );
+    expect(res.errors).toBeUndefined();
+    const runId = res.data!.writeTraits.runId;
+    const [run] = await sql<Record<string, unknown>>(
+      t,
+      `SELECT source_kind, status, error, rows_read, rows_changed, rows_unchanged, rows_rejected,
+              rejected_sample, metadata ? 'keyId' AS has_key, finished_at >= started_at AS ordered,
+              xmin::text AS xid FROM run WHERE id = $1`,
+      [runId],
+    );
+    expect(run).toMatchObject({
+      source_kind: 'api',
+      status: 'succeeded',
+      error: null,
+      rows_read: 3,
+      rows_changed: 2,
+      rows_unchanged: 0,
+      rows_rejected: 1,
+      rejected_sample: [{ trait: null, reason: expect.stringContaining(country.name) }],
+      has_key: true,
+      ordered: true,
+    });
+    const revisions = await sql<{ xid: string }>(
+      t,
+      'SELECT DISTINCT xmin::text AS xid FROM trait_revision WHERE run_id = $1',
+      [runId],
+    );
+    expect(revisions).toEqual([{ xid: run.xid }]);
+
+    // Nothing valid: no write transaction, the run is still recorded.
+    const none = await gql<{ writeTraits: { runId: string } }>(
+      t.url,
+      WRITE,
+      { input: { rows: [{ identity: user, trait: 'no_such_trait', value: 1 }] } },
+      key,
+    );
+    expect(none.errors).toBeUndefined();
+    const [rejected] = await sql<Record<string, unknown>>(
+      t,
+      'SELECT status, rows_read, rows_rejected FROM run WHERE id = $1',
+      [none.data!.writeTraits.runId],
+    );
+    expect(rejected).toEqual({ status: 'succeeded', rows_read: 1, rows_rejected: 1 });
+  });
+
+  it('records a failed writeTraits call as a failed run and writes nothing', async () => {
+    const source = `failing-${randomUUID()}`;
+    const user = { type: 'user_id', value: randomUUID() };
+    const rows = Array.from({ length: MAX_BATCH_ROWS + 1 }, (_, i) => ({
+      identity: user,
+      trait: level.name,
+      value: i,
+    }));
+    const principal = { keyId: randomUUID(), name: source, scopes: ['traits:write' as const] };
+    await expect(t.app.get(ApiTraitWrites).write({ rows }, principal)).rejects.toThrow(/rows/);
+    const runs = await sql<Record<string, unknown>>(
+      t,
+      'SELECT status, error, rows_read FROM run WHERE source = $1',
+      [source],
+    );
+    expect(runs).toEqual([
+      { status: 'failed', error: expect.stringMatching(/at most/), rows_read: 0 },
+    ]);
     expect(
       await count(t, `SELECT count(*) AS n FROM identity WHERE type = 'user_id' AND value = $1`, [
         user.value,

@@ -42,3 +42,15 @@ export async function recordedChanges(
   const { rows } = await client.query<FeedRow & { xid: string }>(SQL.OWN_CHANGES, [count]);
   return { xid: rows[0].xid, count: rows.length, changes: rows.map(toFeedChange) };
 }
+
+// A feed row as a statement returned it inside JSON (json_agg): timestamps are strings.
+export type FeedRowJson = Omit<FeedRow, 'at'> & { at: string; xid: string };
+
+// For a writer whose statement recorded its changes and returned them (json_agg of the feed
+// insert's RETURNING, in position order): what to announce, without reading them back.
+export function returnedChanges(rows: readonly FeedRowJson[] | null): PendingBatch | null {
+  if (!rows || rows.length === 0) return null;
+  if (rows.length > INLINE_CHANGES) return { xid: rows[0].xid, count: rows.length, changes: null };
+  const changes = rows.map((r) => toFeedChange({ ...r, at: new Date(r.at) }));
+  return { xid: rows[0].xid, count: rows.length, changes };
+}

@@ -16,6 +16,16 @@ export class RunTally {
   rejected = 0;
   readonly sample: RejectedSample[] = [];
 
+  // The tally of a run made of these writes: every row it was given was read.
+  static ofWrites(results: readonly WriteResult[]): RunTally {
+    const tally = new RunTally();
+    for (const result of results) {
+      tally.addWrite(result, []);
+      tally.read += result.accepted + result.rejected.length;
+    }
+    return tally;
+  }
+
   addWrite(result: WriteResult, writes: readonly TraitWriteRow[]): void {
     this.changed += result.revisions;
     this.unchanged += result.unchanged;

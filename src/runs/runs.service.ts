@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import { DataSource, Repository } from 'typeorm';
 import type { WriteResult } from '../traits/trait-write.types';
 import { logRunFailure } from './run-failure-log';
@@ -46,6 +47,20 @@ RETURNING id, source_kind AS "sourceKind", source, status, rows_read AS "rowsRea
   rows_changed AS "rowsChanged", rows_unchanged AS "rowsUnchanged", rows_rejected AS "rowsRejected",
   rejected_sample AS "rejectedSample", error, high_water_mark AS "highWaterMark", metadata,
   started_at AS "startedAt", finished_at AS "finishedAt"`;
+
+// A run that begins and ends within one call, recorded whole: started_at is the insert's now(),
+// the start of the write's transaction when it is recorded inside it.
+const RECORD_WHOLE = `
+INSERT INTO run (id, source_kind, source, status, error, rows_read, rows_changed, rows_unchanged,
+  rows_rejected, rejected_sample, metadata, finished_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10::jsonb, $11::jsonb, clock_timestamp())`;
+
+export interface WholeRun {
+  id: string;
+  sourceKind: string;
+  source: string;
+  metadata: Record<string, unknown>;
+}
 
 // A worker killed mid-run leaves its run 'running'; the next run of the source (which holds the
 // source's lock, so none is live) closes it.
@@ -135,10 +150,36 @@ export class RunsService {
     error?: string,
     highWaterMark?: unknown,
   ): Promise<RunEntity> {
-    const tally = new RunTally();
-    for (const result of results) tally.addWrite(result, []);
-    tally.read = results.reduce((n, r) => n + r.accepted + r.rejected.length, 0);
-    return this.complete(run, tally, error, highWaterMark);
+    return this.complete(run, RunTally.ofWrites(results), error, highWaterMark);
+  }
+
+  // A run as short as one write (an API call), recorded once it has ended: by one insert, inside
+  // the write's transaction when `client` is given, so the run and its revisions commit together
+  // and the call pays no commit of its own for its run (docs/api.md, writeTraits).
+  async recordWhole(
+    run: WholeRun,
+    results: WriteResult[],
+    error?: string,
+    client?: PoolClient,
+  ): Promise<void> {
+    const tally = RunTally.ofWrites(results);
+    const status = error ? 'failed' : 'succeeded';
+    if (error) logRunFailure(this.logger, run, error);
+    const params = [
+      run.id,
+      run.sourceKind,
+      run.source,
+      status,
+      error ?? null,
+      tally.read,
+      tally.changed,
+      tally.unchanged,
+      tally.rejected,
+      JSON.stringify(tally.sample),
+      JSON.stringify(run.metadata),
+    ];
+    if (client) await client.query(RECORD_WHOLE, params);
+    else await this.db.query(RECORD_WHOLE, params);
   }
 
   // finish, from the tally of a run that wrote in several batches.

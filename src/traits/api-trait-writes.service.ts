@@ -1,12 +1,15 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import type { Principal } from '../api-keys/scopes';
 import { toPublicError } from '../common/errors/error-mapping';
 import { traitRowsWritten } from '../metrics/metrics';
-import { RunsService } from '../runs/runs.service';
+import { RunsService, WholeRun } from '../runs/runs.service';
 import type { WriteTraitsInput } from './dto/write-traits.input';
 import { TraitWriter } from './trait-writer.service';
 
 // writeTraits: one API call = one run of source kind `api`, provenance naming the key that wrote.
+// The run is recorded whole, in the write's own transaction: a call commits once (a failed call
+// records its failed run on its own).
 @Injectable()
 export class ApiTraitWrites {
   constructor(
@@ -15,10 +18,12 @@ export class ApiTraitWrites {
   ) {}
 
   async write(input: WriteTraitsInput, principal: Principal) {
-    const run = await this.runs.start('api', principal.name, {
-      keyId: principal.keyId,
-      callerRunId: input.runId ?? null,
-    });
+    const run: WholeRun = {
+      id: randomUUID(),
+      sourceKind: 'api',
+      source: principal.name,
+      metadata: { keyId: principal.keyId, callerRunId: input.runId ?? null },
+    };
     const runId = input.runId ?? run.id;
     try {
       const result = await this.writer.write({
@@ -30,15 +35,15 @@ export class ApiTraitWrites {
           observedAt,
         })),
         provenance: { sourceKind: 'api', sourceRef: { keyId: principal.keyId }, runId },
+        alongside: (written, client) => this.runs.recordWhole(run, [written], undefined, client),
       });
-      await this.runs.finish(run, [result]);
       traitRowsWritten.inc({ source_kind: 'api', outcome: 'revision' }, result.revisions);
       traitRowsWritten.inc({ source_kind: 'api', outcome: 'unchanged' }, result.unchanged);
       traitRowsWritten.inc({ source_kind: 'api', outcome: 'rejected' }, result.rejected.length);
       return { runId, ...result };
     } catch (err) {
       const pub = toPublicError(err);
-      await this.runs.finish(
+      await this.runs.recordWhole(
         run,
         [],
         pub.errorId ? `${pub.message} (${pub.errorId})` : pub.message,

@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { recordedChanges } from '../feed/feed-recorder';
+import { FeedRowJson, recordedChanges, returnedChanges } from '../feed/feed-recorder';
 import type { PendingBatch } from '../feed/live-batch';
 import { RetryableConflict } from '../identity/concurrency/retry';
 import type { StagedRow } from './stage-rows';
@@ -64,12 +64,12 @@ export async function applySmall(
   if (obs === null) return null;
   if ((await run(client, 'moved', SQL.IDENTITY_MOVED_WHILE_LOCKING, [obs])).rowCount)
     throw new RetryableConflict('an identity of the batch moved to another profile');
-  const fresh = await run<{ revisions: number; bumped: Bumped[]; late: string | null }>(
-    client,
-    'fresh',
-    SQL.WRITE_FRESH,
-    [...params, obs, prof],
-  );
+  const fresh = await run<{
+    revisions: number;
+    bumped: Bumped[];
+    late: string | null;
+    fed: FeedRowJson[] | null;
+  }>(client, 'fresh', SQL.WRITE_FRESH, [...params, obs, prof]);
   result.revisions += fresh.rows[0].revisions;
   const bumped = new Map(fresh.rows[0].bumped.map((b) => [b.id, b]));
   const touched = new Set<string>();
@@ -91,6 +91,8 @@ export async function applySmall(
     profileId: b.id,
     revision: Number(b.revision),
   }));
-  // Every revision is on the feed: what to announce after the commit.
+  // Every revision is on the feed: what to announce after the commit. Late passes add corrections
+  // to what the fresh writes returned, so then the transaction's changes are read back.
+  if (fresh.rows[0].late === null) return returnedChanges(fresh.rows[0].fed);
   return recordedChanges(client, result.revisions);
 }

@@ -48,7 +48,7 @@ export const IDENTITY_MOVED_WHILE_LOCKING = withRelations(
 );
 
 // CLASSIFY … CONFIRM_UNCHANGED, CREATE_LATE and BUMP_PROFILES for the profiles these revisions
-// touched, in one statement: their writes touch disjoint rows, and the late passes, which read the
+// touched, in one statement that also returns its feed rows (to be announced after the commit): their writes touch disjoint rows, and the late passes, which read the
 // revisions written here, run after it as in the bulk path. A bump sets the revision drawn at lock
 // time, so the profiles the late passes touch are bumped afterwards, again harmlessly.
 // $1 source_kind, $2 source_ref, $3 run_id, $4 the observations, $5 the locked profiles.
@@ -58,7 +58,7 @@ export const WRITE_FRESH = withRelations(
     fromJson('tb_prof', 5, PROF_COLUMNS),
     `tb_cls AS (${SQL.CLASSIFIED})`,
     `tb_chg AS (${SQL.CHANGES})`,
-    SQL.FRESH_WRITES,
+    SQL.FRESH_WRITES_RETURNING_FEED,
     `upserted AS (${SQL.UPSERT_CURRENT})`,
     `confirmed AS (${SQL.CONFIRM_UNCHANGED})`,
     `tb_late AS (${SQL.LATE})`,
@@ -67,7 +67,8 @@ export const WRITE_FRESH = withRelations(
   ],
   `SELECT (SELECT count(*) FROM tb_chg)::int AS revisions,
           coalesce((SELECT json_agg(b) FROM bumped b), '[]') AS bumped,
-          (SELECT json_agg(l) FROM tb_late l)::text AS late`,
+          (SELECT json_agg(l) FROM tb_late l)::text AS late,
+          (SELECT json_agg(f ORDER BY f.position) FROM fed f) AS fed`,
 );
 
 // One pass over the late rows left ($5; null when none are): its decisions, the profiles it

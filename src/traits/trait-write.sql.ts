@@ -1,4 +1,4 @@
-import { FEED_SYSTEM_COLUMNS, FEED_SYSTEM_VALUES } from '../feed/feed.sql';
+import { FEED_COLUMNS, FEED_SYSTEM_COLUMNS, FEED_SYSTEM_VALUES } from '../feed/feed.sql';
 
 // Set-based SQL of the trait write path (TraitWriter). Every statement runs inside the batch's
 // transaction; the tb_* tables are temporary and dropped at commit. The small-write path
@@ -106,8 +106,9 @@ export const CREATE_CHANGES = `CREATE TEMP TABLE tb_chg ON COMMIT DROP AS ${CHAN
 
 // The revisions of the fresh changes (ins), the revisions they close, their feed rows, and the
 // latest fresh observation per trait (last_obs), as WITH queries; UPSERT_CURRENT then moves the
-// current values. $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id
-export const FRESH_WRITES = `
+// current values. $1 source_kind, $2 source_ref (a row's own source_ref wins), $3 run_id.
+// `fedReturning` is what the feed insert returns (nothing unless a later query reads it).
+const freshWrites = (fedReturning = '') => `
 ins AS (
   INSERT INTO trait_revision (profile_id, trait_id, value, valid_from, valid_to, definition_version,
                               source_kind, source_ref, run_id, identity_type, identity_value, profile_revision)
@@ -133,10 +134,16 @@ fed AS (
     FROM tb_chg c JOIN tb_prof p ON p.id = c.profile_id JOIN trait_definition d ON d.id = c.trait_id
     ORDER BY c.profile_id, c.trait_id, c.observed_at
   ) f
+  ${fedReturning}
 ),
 last_obs AS (
   SELECT profile_id, trait_id, max(observed_at) AS last_at FROM tb_cls WHERE fresh GROUP BY profile_id, trait_id
 )`;
+export const FRESH_WRITES = freshWrites();
+// The same, the feed rows returned as `fed` (the small-write path announces them as they are).
+export const FRESH_WRITES_RETURNING_FEED = freshWrites(
+  `RETURNING ${FEED_COLUMNS}, xid::text AS xid`,
+);
 
 export const UPSERT_CURRENT = `
 INSERT INTO trait_value (profile_id, trait_id, value, valid_from, last_observed_at, revision_id)

@@ -1,3 +1,4 @@
+import type { PoolClient } from 'pg';
 import type { Provenance } from './provenance';
 
 export interface IdentityRef {
@@ -37,4 +38,8 @@ export interface WriteResult {
 export interface WriteBatch {
   rows: TraitWriteRow[];
   provenance: Provenance;
+  // Called with the batch's result once its rows are applied, inside its transaction (again on a
+  // retry), so what it writes commits with the revisions; with no client when no row was valid
+  // (then there is no transaction). An API write records its run this way.
+  alongside?: (result: WriteResult, client?: PoolClient) => Promise<void>;
 }

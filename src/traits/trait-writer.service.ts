@@ -16,6 +16,14 @@ import type { WriteBatch, WriteResult } from './trait-write.types';
 
 export const MAX_BATCH_ROWS = 100_000;
 
+// The counts of an applied batch: conflicting late observations were rejected while applying,
+// after the `invalid` rows staging rejected.
+function settle(result: WriteResult, staged: number, invalid: number): void {
+  result.rejected.sort((a, b) => a.index - b.index);
+  result.accepted = staged - (result.rejected.length - invalid);
+  result.unchanged = result.accepted - result.revisions;
+}
+
 // The one write path every source uses. A batch is validated row by row (bad rows are reported,
 // the rest kept), then applied with set-based SQL in one transaction: only real changes become
 // revisions, re-sending a batch changes nothing, late observations go into history only. A batch
@@ -55,20 +63,24 @@ export class TraitWriter {
       suppressed,
       identities,
     );
-    const invalid = rejected.length;
-    const result: WriteResult = { accepted: 0, revisions: 0, unchanged: 0, rejected, profiles: [] };
+    const result: WriteResult = {
+      accepted: 0,
+      revisions: 0,
+      unchanged: 0,
+      rejected: [...rejected],
+      profiles: [],
+    };
     if (staged.length > 0) {
       // A merge or unmerge moving this batch's identities at the same time: roll back, run again.
       await withRetry(() => {
         result.revisions = 0;
-        result.rejected.length = invalid;
+        result.rejected = [...rejected];
         return this.apply(staged, batch, result);
       });
+    } else {
+      settle(result, 0, rejected.length);
+      await batch.alongside?.(result);
     }
-    result.rejected.sort((a, b) => a.index - b.index);
-    // Conflicting late observations are rejected inside apply(), after staging.
-    result.accepted = staged.length - (result.rejected.length - invalid);
-    result.unchanged = result.accepted - result.revisions;
     this.logger.debug(
       `batch ${batch.provenance.sourceKind} run=${batch.provenance.runId ?? '-'}: ${result.accepted} accepted, ` +
         `${result.revisions} revisions, ${result.rejected.length} rejected`,
@@ -80,9 +92,15 @@ export class TraitWriter {
     const { sourceKind, sourceRef, runId } = batch.provenance;
     const params = [sourceKind, JSON.stringify(sourceRef ?? {}), runId ?? null];
     const small = staged.length <= this.smallWriteMaxRows;
+    const invalid = result.rejected.length;
     const pending = await inTransaction(
       this.dataSource,
-      (client) => (small ? applySmall : applyBulk)(client, staged, params, result),
+      async (client) => {
+        const changes = await (small ? applySmall : applyBulk)(client, staged, params, result);
+        settle(result, staged.length, invalid);
+        await batch.alongside?.(result, client);
+        return changes;
+      },
       small ? SMALL_WRITE_BEGIN : 'BEGIN',
     );
     this.feed.announce(pending);
