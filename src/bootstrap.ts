@@ -53,8 +53,10 @@ export async function createApp(
   // Also sets the one error handler, for what Fastify raises itself (an unreadable body).
   limitAddresses(app);
   fastify.addHook('onResponse', (req, reply, done) => {
-    httpLog.debug(
-      `${req.method} ${req.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`,
+    requestContext.during(req.id, () =>
+      httpLog.debug(
+        `${req.method} ${req.routeOptions.url ?? 'unmatched'} ${reply.statusCode} ${reply.elapsedTime.toFixed(1)}ms`,
+      ),
     );
     httpRequests.observe(
       {

@@ -4,6 +4,7 @@ import { toAppConfig } from './config/configuration';
 import { ConfigError } from './config/env.validation';
 import { loadEnv } from './config/load-env';
 import { JsonLogger, logFormat } from './logging/json-logger';
+import { requestContext } from './logging/request-context';
 import { startTracing } from './tracing/tracing';
 
 // An API node answers reads in milliseconds; a full collection of its old space (the app and the
@@ -27,6 +28,8 @@ async function main(): Promise<void> {
   Logger.overrideLogger(json ?? LEVELS.slice(0, LEVELS.indexOf(env.LOG_LEVEL) + 1));
   const tracing = await startTracing(process.env, env.TRAITBASE_ROLE);
   if (tracing) logger.log('tracing: sending spans to the OTLP endpoint');
+  // Tracing already follows every promise (its context), so request ids come at no extra cost.
+  if (env.LOG_REQUEST_CONTEXT === 'true' || tracing) requestContext.follow();
   const { redisAnswers } = await import('./redis/redis-check');
   if (!(await redisAnswers(env.REDIS_URL))) {
     process.stderr.write(

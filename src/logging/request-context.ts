@@ -2,13 +2,35 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-// The request a log line is written for: set for each HTTP request (bootstrap.ts) and read by the
-// JSON logger, so every line of a request carries its id without passing it around.
+// The request a log line is written for, read by the JSON logger. Code that knows its request
+// names it around the lines it writes (`during`: the access line, an unhandled error's line).
+// With `follow()` (LOG_REQUEST_CONTEXT=true, or tracing on) every line logged while a request is
+// served carries it, through an AsyncLocalStorage set per request (bootstrap.ts): on Node 20 that
+// hooks every promise of the process, ~15–20% of the CPU time of a cached profile read
+// (docs/operations.md#logs), so it is not on by default.
 const store = new AsyncLocalStorage<{ reqId: string }>();
+let following = false;
+let naming: string | undefined;
 
 export const requestContext = {
-  run: (reqId: string, next: () => void) => store.run({ reqId }, next),
-  reqId: (): string | undefined => store.getStore()?.reqId,
+  follow: (): void => {
+    following = true;
+  },
+  run: (reqId: string, next: () => void): void => {
+    if (following) store.run({ reqId }, next);
+    else next();
+  },
+  // Runs `write` (synchronous) with its log lines naming the request.
+  during<T>(reqId: string, write: () => T): T {
+    const outer = naming;
+    naming = reqId;
+    try {
+      return write();
+    } finally {
+      naming = outer;
+    }
+  },
+  reqId: (): string | undefined => naming ?? (following ? store.getStore()?.reqId : undefined),
 };
 
 // A caller's X-Request-Id is kept when it is a plain token (so it cannot forge log lines);

@@ -1,3 +1,4 @@
+import { requestContext } from '../../logging/request-context';
 import { DomainError, ErrorCode } from './domain-error';
 import { replyWithError, toPublicError } from './error-mapping';
 
@@ -44,8 +45,11 @@ export function fastifyError(err: unknown): unknown {
 
 export function handleFastifyError(
   err: unknown,
-  _req: unknown,
+  req: { id: string },
   reply: Parameters<typeof replyWithError>[0],
 ): void {
-  replyWithError(reply, toPublicError(fastifyError(err)));
+  replyWithError(
+    reply,
+    requestContext.during(req.id, () => toPublicError(fastifyError(err))),
+  );
 }

@@ -1,5 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException } from '@nestjs/common';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { requestContext } from '../../logging/request-context';
 import { replyWithError, toPublicError } from './error-mapping';
 
 // One filter for every REST route: DomainError → mapped status; Nest's HttpException (validation,
@@ -21,6 +22,10 @@ export class HttpExceptionFilter implements ExceptionFilter {
         );
       return;
     }
-    replyWithError(reply, toPublicError(exception));
+    const { id } = host.switchToHttp().getRequest<FastifyRequest>();
+    replyWithError(
+      reply,
+      requestContext.during(id, () => toPublicError(exception)),
+    );
   }
 }

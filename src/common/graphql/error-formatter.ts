@@ -1,5 +1,6 @@
 import type { ExecutionResult } from 'graphql';
 import { GraphQLError } from 'graphql';
+import { requestContext } from '../../logging/request-context';
 import { toPublicError } from '../errors/error-mapping';
 import { fastifyError, isFastifyError } from '../errors/fastify-error-handler';
 import { BodyError } from '../http/json-body';
@@ -35,7 +36,7 @@ function isMercuriusError(e: unknown): e is MercuriusError {
 
 // Mercurius passes the request's context; over a WebSocket there is no reply to set headers on.
 interface FormatterContext {
-  reply?: { header(name: string, value: string): unknown };
+  reply?: { header(name: string, value: string): unknown; request?: { id: string } };
 }
 
 // Maps errors once: syntax/validation/variable errors (which carry no internals) → BAD_USER_INPUT
@@ -69,7 +70,11 @@ export function formatGraphqlErrors(
     // A body that could not be read (bad JSON, a prototype key, too large) reaches here as a
     // BodyError (common/http/json-body) or a FastifyError.
     const unreadable = original instanceof BodyError || isFastifyError(original);
-    const pub = toPublicError(unreadable ? fastifyError(original) : original);
+    const failed = unreadable ? fastifyError(original) : original;
+    const reqId = context?.reply?.request?.id;
+    const pub = reqId
+      ? requestContext.during(reqId, () => toPublicError(failed))
+      : toPublicError(failed);
     if ((pub.status === 401 || pub.status === 403) && statusCode === 200) statusCode = pub.status;
     if (pub.retryAfter !== undefined) {
       if (statusCode === 200) statusCode = pub.status;
