@@ -1,16 +1,8 @@
-import {
-  Args,
-  Field,
-  GraphQLISODateTime,
-  ID,
-  Mutation,
-  ObjectType,
-  Query,
-  Resolver,
-} from '@nestjs/graphql';
+import { Args, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../api-keys/current-principal.decorator';
 import { RequireScopes } from '../api-keys/require-scopes.decorator';
 import type { Principal } from '../api-keys/scopes';
+import { DateTime } from '../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../common/graphql/json.scalar';
 import { IdentityInput } from '../profiles/dto/identity.input';
 import { ErasureService, ErasureStatus } from './erasure.service';
@@ -25,8 +17,8 @@ export class ErasureModel {
     string,
     number
   >;
-  @Field(() => GraphQLISODateTime) requestedAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => DateTime) requestedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) finishedAt!: Date | null;
 }
 
 @Resolver()

@@ -1,4 +1,4 @@
-import { ArgsType, Field, GraphQLISODateTime, Int } from '@nestjs/graphql';
+import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   IsDate,
@@ -10,6 +10,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
+import { DateTime } from '../common/graphql/date-time.scalar';
 import { IdentityInput } from '../profiles/dto/identity.input';
 
 export const MAX_PAGE = 500;
@@ -21,11 +22,11 @@ export class ExplainArgs {
   @Type(() => IdentityInput)
   identity!: IdentityInput;
 
-  @Field(() => GraphQLISODateTime, { description: 'The instant to explain (not in the future)' })
+  @Field(() => DateTime, { description: 'The instant to explain (not in the future)' })
   @IsDate()
   at!: Date;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description:
       'Answer with only what had been recorded by this time (default `at`: what was served then; not in the future)',

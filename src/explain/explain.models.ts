@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../common/graphql/json.scalar';
 import { MergeLogEntryModel } from '../identity/graphql/identity.models';
 import {
@@ -30,7 +31,7 @@ export class ExplainedValueModel {
 })
 export class AudienceMembershipModel {
   @Field() audience!: string;
-  @Field(() => GraphQLISODateTime, { nullable: true }) since!: Date | null;
+  @Field(() => DateTime, { nullable: true }) since!: Date | null;
 }
 
 @ObjectType('ExplainChange', {
@@ -40,7 +41,7 @@ export class AudienceMembershipModel {
 export class ExplainChangeModel {
   @Field({ description: 'trait, merge, unmerge or identity (an identity recorded on the profile)' })
   kind!: string;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     description: 'trait: when the value became true (observedAt); otherwise when it was recorded',
   })
   at!: Date;
@@ -67,8 +68,8 @@ export class ExplainChangePageModel {
 export class ExplainCorrectionModel {
   @Field() trait!: string;
   @Field(() => GraphQLJSON, { nullable: true }) value!: unknown;
-  @Field(() => GraphQLISODateTime) validFrom!: Date;
-  @Field(() => GraphQLISODateTime, { description: 'When Traitbase recorded it' }) arrivedAt!: Date;
+  @Field(() => DateTime) validFrom!: Date;
+  @Field(() => DateTime, { description: 'When Traitbase recorded it' }) arrivedAt!: Date;
   @Field(() => ProvenanceModel) provenance!: ProvenanceModel;
   @Field({ description: 'Pass as corrections(after:) to read the later ones' }) cursor!: string;
 }
@@ -85,8 +86,8 @@ export class ExplainCorrectionPageModel {
   description: 'What was served for an identity at an instant, and why (docs/time-travel.md)',
 })
 export class ExplanationModel {
-  @Field(() => GraphQLISODateTime) at!: Date;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime) at!: Date;
+  @Field(() => DateTime, {
     description: 'What had been recorded by then is the answer (default `at`)',
   })
   knownAt!: Date;

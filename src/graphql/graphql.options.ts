@@ -4,6 +4,7 @@ import { NoSchemaIntrospectionCustomRule } from 'graphql';
 import type { AddressLimiter } from '../api-keys/address-limiter.service';
 import type { Principal } from '../api-keys/scopes';
 import { maxFieldsRule } from '../common/graphql/complexity.rule';
+import { DateTime } from '../common/graphql/date-time.scalar';
 import { formatGraphqlErrors } from '../common/graphql/error-formatter';
 import type { AppConfig } from '../config/configuration';
 import type { ProfilesLoaderFactory } from '../profiles/profiles.loader';
@@ -31,6 +32,7 @@ export function graphqlOptions(
     path: '/graphql',
     autoSchemaFile: process.env.NODE_ENV === 'production' ? true : 'schema.gql',
     sortSchema: true,
+    buildSchemaOptions: { scalarsMap: [{ type: Date, scalar: DateTime }] },
     graphiql: config.introspection,
     jit: 1,
     queryDepth: MAX_QUERY_DEPTH,

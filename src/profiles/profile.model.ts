@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTime } from '../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../common/graphql/json.scalar';
 
 export enum TraitStatusEnum {
@@ -19,8 +20,8 @@ export class IdentityModel {
   @Field() type!: string;
   @Field() value!: string;
   @Field() sourceKind!: string;
-  @Field(() => GraphQLISODateTime) firstSeenAt!: Date;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime) firstSeenAt!: Date;
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Null on a profile read as of a past time: sightings are not kept over time',
   })
@@ -34,8 +35,8 @@ export class ProvenanceModel {
   @Field(() => String, { nullable: true }) runId!: string | null;
   @Field(() => Int) definitionVersion!: number;
   @Field(() => String, { nullable: true }) modelVersion!: string | null;
-  @Field(() => GraphQLISODateTime) observedAt!: Date;
-  @Field(() => GraphQLISODateTime) ingestedAt!: Date;
+  @Field(() => DateTime) observedAt!: Date;
+  @Field(() => DateTime) ingestedAt!: Date;
   @Field(() => IdentityRefModel, { description: 'The identity the value arrived through' })
   identity!: IdentityRefModel;
 }
@@ -45,7 +46,7 @@ export class TraitValueModel {
   @Field() name!: string;
   @Field() type!: string;
   @Field(() => GraphQLJSON, { nullable: true }) value!: unknown;
-  @Field(() => GraphQLISODateTime, { nullable: true }) updatedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) updatedAt!: Date | null;
   @Field(() => TraitStatusEnum) status!: TraitStatusEnum;
   @Field(() => ProvenanceModel, { nullable: true }) provenance!: ProvenanceModel | null;
 }
@@ -53,8 +54,8 @@ export class TraitValueModel {
 @ObjectType('TraitRevision')
 export class TraitRevisionModel {
   @Field(() => GraphQLJSON, { nullable: true }) value!: unknown;
-  @Field(() => GraphQLISODateTime) validFrom!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) validTo!: Date | null;
+  @Field(() => DateTime) validFrom!: Date;
+  @Field(() => DateTime, { nullable: true }) validTo!: Date | null;
   @Field(() => ProvenanceModel) provenance!: ProvenanceModel;
   @Field({ description: 'Pass as history(after:) to read the revisions older than this one' })
   cursor!: string;
@@ -64,12 +65,12 @@ export class TraitRevisionModel {
 export class ProfileModel {
   @Field(() => ID) id!: string;
   @Field(() => Int, { description: 'Bumped on every change to the profile' }) revision!: number;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Set when the profile is read as of a past time',
   })
   asOf!: Date | null;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Set when the profile is read as of a past time: only what was recorded by then',
   })

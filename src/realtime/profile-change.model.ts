@@ -1,4 +1,5 @@
-import { Field, Float, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../common/graphql/json.scalar';
 
 @ObjectType('ChangeProvenance')
@@ -8,7 +9,7 @@ export class ChangeProvenanceModel {
   @Field(() => String, { nullable: true }) runId!: string | null;
   @Field(() => Int, { nullable: true }) definitionVersion!: number | null;
   @Field(() => String, { nullable: true }) modelVersion!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) observedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) observedAt!: Date | null;
 }
 
 @ObjectType('ProfileChangeItem')
@@ -24,7 +25,7 @@ export class ProfileChangeItemModel {
   @Field(() => GraphQLJSON, { nullable: true }) before!: unknown;
   @Field(() => GraphQLJSON, { nullable: true }) after!: unknown;
   @Field(() => ChangeProvenanceModel, { nullable: true }) provenance!: ChangeProvenanceModel | null;
-  @Field(() => GraphQLISODateTime) at!: Date;
+  @Field(() => DateTime) at!: Date;
 }
 
 @ObjectType('ProfileChange')

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../common/graphql/json.scalar';
 
 @ObjectType('TraitDefinitionVersion')
@@ -13,7 +14,7 @@ export class TraitDefinitionVersionModel {
   reasons!: string[];
   @Field(() => GraphQLJSON, { description: 'The full definition as of this version' })
   spec!: unknown;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
 }
 
 @ObjectType('TraitDefinition')
@@ -41,6 +42,6 @@ export class TraitDefinitionModel {
   @Field(() => Int) version!: number;
   @Field() schemaVersion!: string;
   @Field() retired!: boolean;
-  @Field(() => GraphQLISODateTime, { nullable: true }) retiredAt!: Date | null;
-  @Field(() => GraphQLISODateTime) updatedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) retiredAt!: Date | null;
+  @Field(() => DateTime) updatedAt!: Date;
 }

@@ -1,9 +1,10 @@
-import { Field, GraphQLISODateTime, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 
 @ObjectType('AudienceMember')
 export class AudienceMemberModel {
   @Field(() => ID) profileId!: string;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     description: 'Member since (the membership revision in force)',
   })
   since!: Date;

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
 
 @ObjectType('AudienceGroupCount', {
@@ -21,7 +22,7 @@ export class AudienceSampleMemberModel {
 
 @ObjectType('AudiencePreview')
 export class AudiencePreviewModel {
-  @Field(() => GraphQLISODateTime, { description: 'The moment evaluated' }) asOf!: Date;
+  @Field(() => DateTime, { description: 'The moment evaluated' }) asOf!: Date;
   @Field(() => Int) size!: number;
   @Field(() => [AudienceGroupCountModel]) groups!: AudienceGroupCountModel[];
   @Field(() => [AudienceSampleMemberModel], { description: 'Up to 10 members, by profile id' })
@@ -38,5 +39,5 @@ export class AudienceEvaluationQueuedModel {
 export class ProfileAudienceModel {
   @Field() slug!: string;
   @Field({ description: 'audience:<slug>' }) trait!: string;
-  @Field(() => GraphQLISODateTime) since!: Date;
+  @Field(() => DateTime) since!: Date;
 }

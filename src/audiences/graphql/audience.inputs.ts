@@ -1,4 +1,4 @@
-import { ArgsType, Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
+import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import {
   Allow,
   IsBoolean,
@@ -11,6 +11,7 @@ import {
   Max,
   Min,
 } from 'class-validator';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
 
 const SLUG = /^[a-z0-9][a-z0-9_-]{0,62}$/;
@@ -82,7 +83,7 @@ export class AudiencePreviewArgs {
   @Allow()
   rule!: unknown;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Who would have matched at this moment',
   })

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
 
 @ObjectType('Audience', {
@@ -36,13 +37,13 @@ export class AudienceModel {
   })
   evaluationSchedule!: string | null;
   @Field(() => Int, { description: 'Members after the latest evaluation' }) size!: number;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'Last full evaluation' })
+  @Field(() => DateTime, { nullable: true, description: 'Last full evaluation' })
   evaluatedAt!: Date | null;
   @Field(() => String, { nullable: true }) lastRunId!: string | null;
   @Field() archived!: boolean;
-  @Field(() => GraphQLISODateTime, { nullable: true }) archivedAt!: Date | null;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
-  @Field(() => GraphQLISODateTime) updatedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) archivedAt!: Date | null;
+  @Field(() => DateTime) createdAt!: Date;
+  @Field(() => DateTime) updatedAt!: Date;
 }
 
 @ObjectType('AudienceVersion')
@@ -53,14 +54,14 @@ export class AudienceVersionModel {
   @Field(() => GraphQLJSON) rule!: unknown;
   @Field(() => String, { nullable: true }) schedule!: string | null;
   @Field({ description: 'The API key name, or the file, that saved it' }) savedBy!: string;
-  @Field(() => GraphQLISODateTime) createdAt!: Date;
+  @Field(() => DateTime) createdAt!: Date;
 }
 
 @ObjectType('AudienceSizePoint', {
   description: 'Size at the end of an hour, with entries and exits in it',
 })
 export class AudienceSizePointModel {
-  @Field(() => GraphQLISODateTime) hour!: Date;
+  @Field(() => DateTime) hour!: Date;
   @Field(() => Int) size!: number;
   @Field(() => Int) entered!: number;
   @Field(() => Int) exited!: number;

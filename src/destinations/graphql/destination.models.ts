@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
 
 @ObjectType('Destination', {
@@ -42,7 +43,7 @@ export class DataFlowEntryModel {
   fields!: Record<string, unknown>;
   @Field(() => String, { nullable: true }) runId!: string | null;
   @Field(() => Int) responseStatus!: number;
-  @Field(() => GraphQLISODateTime) deliveredAt!: Date;
+  @Field(() => DateTime) deliveredAt!: Date;
 }
 
 @ObjectType('DeadLetter', {
@@ -55,5 +56,5 @@ export class DeadLetterModel {
   @Field(() => String, { nullable: true }) subject!: string | null;
   @Field(() => Int) attempts!: number;
   @Field(() => String, { nullable: true }) error!: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) failedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) failedAt!: Date | null;
 }

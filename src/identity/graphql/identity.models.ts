@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { IdentityRefModel } from '../../profiles/profile.model';
 
 @ObjectType('MergeCause')
@@ -19,10 +20,11 @@ export class MergeLogEntryModel {
   identities!: IdentityRefModel[];
   @Field(() => MergeCauseModel) cause!: MergeCauseModel;
   @Field({ description: 'observed-together, manual, manual-forced or unmerge' }) rule!: string;
-  @Field(() => GraphQLISODateTime, { description: 'When the identities were seen together' })
+  @Field(() => DateTime, { description: 'When the identities were seen together' })
   at!: Date;
-  @Field(() => GraphQLISODateTime, {
-    description: 'When Traitbase recorded it: from then on the identities answer on their new profile',
+  @Field(() => DateTime, {
+    description:
+      'When Traitbase recorded it: from then on the identities answer on their new profile',
   })
   recordedAt!: Date;
 }
@@ -44,8 +46,8 @@ export class IdentityViolationModel {
   wouldBe!: number;
   @Field(() => MergeCauseModel) cause!: MergeCauseModel;
   @Field(() => Int) occurrences!: number;
-  @Field(() => GraphQLISODateTime) firstSeenAt!: Date;
-  @Field(() => GraphQLISODateTime) lastSeenAt!: Date;
+  @Field(() => DateTime) firstSeenAt!: Date;
+  @Field(() => DateTime) lastSeenAt!: Date;
 }
 
 @ObjectType('MergeProfilesResult')

@@ -1,6 +1,7 @@
-import { ArgsType, Field, GraphQLISODateTime } from '@nestjs/graphql';
+import { ArgsType, Field } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsArray, IsDate, IsOptional, ValidateNested } from 'class-validator';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { IdentityInput } from './identity.input';
 
 @ArgsType()
@@ -10,7 +11,7 @@ export class ProfileArgs {
   @Type(() => IdentityInput)
   identity!: IdentityInput;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'Read the profile exactly as it was at this time',
   })
@@ -18,7 +19,7 @@ export class ProfileArgs {
   @IsDate()
   asOf?: Date;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description:
       'Answer with only what had been recorded by this time (default now; asOf defaults to it)',

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { RunModel } from './run.model';
 
 @ObjectType('RunSummary', {
@@ -16,7 +17,7 @@ export class RunSummaryModel {
     description: 'Incremental runs after it that succeeded reading nothing (no change to react to)',
   })
   idleRunsSince!: number;
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When the latest of those idle runs started',
   })

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
 
 @ObjectType('RunCounts')
@@ -35,7 +36,7 @@ export class RunModel {
     description: 'Trigger, dbt invocation id, mode (incremental | full)…',
   })
   metadata!: Record<string, unknown>;
-  @Field(() => GraphQLISODateTime) startedAt!: Date;
-  @Field(() => GraphQLISODateTime, { nullable: true }) finishedAt!: Date | null;
+  @Field(() => DateTime) startedAt!: Date;
+  @Field(() => DateTime, { nullable: true }) finishedAt!: Date | null;
   @Field(() => Int, { nullable: true }) durationMs!: number | null;
 }

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
+import { Field, InputType } from '@nestjs/graphql';
+import { DateTime } from '../../common/graphql/date-time.scalar';
 import { Type } from 'class-transformer';
 import { Allow, ArrayMaxSize, ArrayMinSize, IsDate, IsOptional, IsString, Length, ValidateNested } from 'class-validator';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
@@ -19,7 +20,7 @@ export class TraitWriteInput {
   @Field(() => GraphQLJSON, { nullable: true, description: 'The value; null clears the trait' }) @Allow()
   value!: unknown;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the value was true at the source (default: now)' })
+  @Field(() => DateTime, { nullable: true, description: 'When the value was true at the source (default: now)' })
   @IsOptional() @IsDate()
   observedAt?: Date;
 }

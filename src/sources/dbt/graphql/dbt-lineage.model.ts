@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../../common/graphql/date-time.scalar';
 
 @ObjectType('DbtLineage', { description: 'The dbt model a trait is read from, as last imported' })
 export class DbtLineageModel {
@@ -16,7 +17,7 @@ export class DbtLineageModel {
   @Field(() => [String], { description: 'unique_ids the model depends on (dbt depends_on.nodes)' })
   dependsOn!: string[];
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When the manifest was imported',
   })

@@ -1,4 +1,5 @@
-import { Field, GraphQLISODateTime, Int, ObjectType } from '@nestjs/graphql';
+import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { DateTime } from '../../../common/graphql/date-time.scalar';
 
 @ObjectType('NotebookLineage', { description: 'The notebook a trait is predicted by' })
 export class NotebookLineageModel {
@@ -15,7 +16,7 @@ export class NotebookLineageModel {
   @Field(() => Int, { nullable: true, description: 'Rows in the latest predictions' })
   rows!: number | null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true }) recordedAt!: Date | null;
+  @Field(() => DateTime, { nullable: true }) recordedAt!: Date | null;
 
   @Field(() => String, {
     nullable: true,

@@ -1,4 +1,4 @@
-import { ArgsType, Field, GraphQLISODateTime, InputType } from '@nestjs/graphql';
+import { ArgsType, Field, InputType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   Allow,
@@ -10,6 +10,7 @@ import {
   Length,
   ValidateNested,
 } from 'class-validator';
+import { DateTime } from '../../../../common/graphql/date-time.scalar';
 import { GraphQLJSON } from '../../../../common/graphql/json.scalar';
 
 @InputType()
@@ -23,7 +24,7 @@ export class PredictionRowInput {
   @Allow()
   value!: unknown;
 
-  @Field(() => GraphQLISODateTime, {
+  @Field(() => DateTime, {
     nullable: true,
     description: 'When the row was scored (default: first push time)',
   })
