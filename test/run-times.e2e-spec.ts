@@ -80,8 +80,8 @@ describe("a run's finish is never before its start", () => {
     await runs.complete(await runs.start('api', source, { mode: 'test' }), tally);
     await runs.skipped('api', source, 'its model failed', {});
     const whole = (): WholeRun => ({ id: randomUUID(), sourceKind: 'api', source, metadata: {} });
-    await runs.recordWhole(whole(), []);
-    await runs.recordWhole(whole(), [], 'boom');
+    await runs.recordWhole(whole(), { results: [] });
+    await runs.recordWhole(whole(), { results: [], error: 'boom' });
     await runs.startExclusive('api', source, {}); // left running: the next one closes it
     await runs.end(await runs.startExclusive('api', source, {}), null);
   };

@@ -380,7 +380,7 @@ describe.each(WRITE_PATHS)('trait write path ($path)', ({ config }) => {
       rows_changed: 2,
       rows_unchanged: 0,
       rows_rejected: 1,
-      rejected_sample: [{ trait: null, reason: expect.stringContaining(country.name) }],
+      rejected_sample: [{ trait: country.name, reason: expect.stringContaining(country.name) }],
       has_key: true,
       ordered: true,
     });

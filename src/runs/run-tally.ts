@@ -16,11 +16,15 @@ export class RunTally {
   rejected = 0;
   readonly sample: RejectedSample[] = [];
 
-  // The tally of a run made of these writes: every row it was given was read.
-  static ofWrites(results: readonly WriteResult[]): RunTally {
+  // The tally of a run made of these writes (of `writes`, when it was one batch, to name the
+  // traits of rejected rows): every row it was given was read.
+  static ofWrites(
+    results: readonly WriteResult[],
+    writes: readonly TraitWriteRow[] = [],
+  ): RunTally {
     const tally = new RunTally();
     for (const result of results) {
-      tally.addWrite(result, []);
+      tally.addWrite(result, writes);
       tally.read += result.accepted + result.rejected.length;
     }
     return tally;

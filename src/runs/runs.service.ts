@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource, Repository } from 'typeorm';
-import type { WriteResult } from '../traits/trait-write.types';
+import type { TraitWriteRow, WriteResult } from '../traits/trait-write.types';
 import { logRunFailure } from './run-failure-log';
 import { RunTally } from './run-tally';
 import { RunEntity } from './run.entity';
@@ -60,6 +60,15 @@ export interface WholeRun {
   sourceKind: string;
   source: string;
   metadata: Record<string, unknown>;
+}
+
+// How a whole run ended: its writes' results (and the rows, when it was one batch), or its error;
+// `client`: the transaction to record it in.
+export interface WholeRunOutcome {
+  results: WriteResult[];
+  writes?: readonly TraitWriteRow[];
+  error?: string;
+  client?: PoolClient;
 }
 
 // A worker killed mid-run leaves its run 'running'; the next run of the source (which holds the
@@ -158,11 +167,9 @@ export class RunsService {
   // and the call pays no commit of its own for its run (docs/api.md, writeTraits).
   async recordWhole(
     run: WholeRun,
-    results: WriteResult[],
-    error?: string,
-    client?: PoolClient,
+    { results, writes, error, client }: WholeRunOutcome,
   ): Promise<void> {
-    const tally = RunTally.ofWrites(results);
+    const tally = RunTally.ofWrites(results, writes);
     const status = error ? 'failed' : 'succeeded';
     if (error) logRunFailure(this.logger, run, error);
     const params = [

@@ -25,17 +25,19 @@ export class ApiTraitWrites {
       metadata: { keyId: principal.keyId, callerRunId: input.runId ?? null },
     };
     const runId = input.runId ?? run.id;
+    // Only the row fields a caller may set: provenance is the key's, never the body's.
+    const rows = input.rows.map(({ identity, trait, value, observedAt }) => ({
+      identity,
+      trait,
+      value,
+      observedAt,
+    }));
     try {
       const result = await this.writer.write({
-        // Only the row fields a caller may set: provenance is the key's, never the body's.
-        rows: input.rows.map(({ identity, trait, value, observedAt }) => ({
-          identity,
-          trait,
-          value,
-          observedAt,
-        })),
+        rows,
         provenance: { sourceKind: 'api', sourceRef: { keyId: principal.keyId }, runId },
-        alongside: (written, client) => this.runs.recordWhole(run, [written], undefined, client),
+        alongside: (written, client) =>
+          this.runs.recordWhole(run, { results: [written], writes: rows, client }),
       });
       traitRowsWritten.inc({ source_kind: 'api', outcome: 'revision' }, result.revisions);
       traitRowsWritten.inc({ source_kind: 'api', outcome: 'unchanged' }, result.unchanged);
@@ -43,11 +45,10 @@ export class ApiTraitWrites {
       return { runId, ...result };
     } catch (err) {
       const pub = toPublicError(err);
-      await this.runs.recordWhole(
-        run,
-        [],
-        pub.errorId ? `${pub.message} (${pub.errorId})` : pub.message,
-      );
+      await this.runs.recordWhole(run, {
+        results: [],
+        error: pub.errorId ? `${pub.message} (${pub.errorId})` : pub.message,
+      });
       throw err;
     }
   }
