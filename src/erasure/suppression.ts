@@ -31,3 +31,37 @@ export async function suppressedHashes(
 }
 
 export const ERASED_REASON = 'identity: erased on request; nothing about it is stored again';
+
+// suppressedHashes for many concurrent callers: the lookups asked for in one turn of the event
+// loop share one query (single-event ingestion requests arrive that way, each with a few hashes;
+// a query each was one round trip per request beside the inbox's shared insert).
+export function sharedSuppressionLookup(
+  query: Query,
+): (hashes: Iterable<string | null>) => Promise<Set<string>> {
+  let waiting:
+    { hashes: string[]; resolve: (s: Set<string>) => void; reject: (e: unknown) => void }[] | null =
+    null;
+  const flush = async () => {
+    const callers = waiting ?? [];
+    waiting = null;
+    try {
+      const found = await suppressedHashes(
+        query,
+        callers.flatMap((c) => c.hashes),
+      );
+      for (const c of callers) c.resolve(new Set(c.hashes.filter((h) => found.has(h))));
+    } catch (err) {
+      for (const c of callers) c.reject(err);
+    }
+  };
+  return (hashes) => {
+    const list = [...hashes].filter((h): h is string => h !== null);
+    if (list.length === 0) return Promise.resolve(new Set());
+    if (!waiting) {
+      waiting = [];
+      setImmediate(() => void flush());
+    }
+    const callers = waiting;
+    return new Promise((resolve, reject) => callers.push({ hashes: list, resolve, reject }));
+  };
+}

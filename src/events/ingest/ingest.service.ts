@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
-import { normalizedHash, suppressedHashes } from '../../erasure/suppression';
+import { normalizedHash, sharedSuppressionLookup } from '../../erasure/suppression';
 import { activeIdentityRules, identityPaths } from '../../identity/config/identity-rules';
 import { eventsAccepted, eventsInvalid } from '../event-metrics';
 import { EventTraitMapService } from '../event-traits/event-trait-map.service';
@@ -54,12 +54,16 @@ function batchMessages(body: Record<string, unknown>): {
 // whatever happens to the others.
 @Injectable()
 export class IngestService {
+  private readonly suppressed: ReturnType<typeof sharedSuppressionLookup>;
+
   constructor(
     private readonly plans: TrackingPlanService,
     private readonly traits: EventTraitMapService,
     private readonly inbox: InboxWriter,
-    @InjectDataSource() private readonly db: DataSource,
-  ) {}
+    @InjectDataSource() db: DataSource,
+  ) {
+    this.suppressed = sharedSuppressionLookup((sql, params) => db.query(sql, params));
+  }
 
   async ingest(
     source: IngestSource,
@@ -103,10 +107,7 @@ export class IngestService {
         }),
       ];
     };
-    const suppressed = await suppressedHashes(
-      (sql, params) => this.db.query(sql, params),
-      checked.flatMap(idsOf),
-    );
+    const suppressed = await this.suppressed(checked.flatMap(idsOf));
     if (suppressed.size === 0) return checked;
     return checked.filter((c) => !idsOf(c).some((h) => h !== null && suppressed.has(h)));
   }
