@@ -3,10 +3,10 @@ import { SUPPRESSED_OF, sharedSuppressionLookup } from './suppression';
 describe('sharedSuppressionLookup', () => {
   it('answers the callers of one event-loop turn with one query, each with its own hashes', async () => {
     const queries: unknown[][] = [];
-    const lookup = sharedSuppressionLookup(async (sql, params) => {
+    const lookup = sharedSuppressionLookup((sql, params) => {
       expect(sql).toBe(SUPPRESSED_OF);
       queries.push(params);
-      return [{ hash: 'b' }, { hash: 'c' }];
+      return Promise.resolve([{ hash: 'b' }, { hash: 'c' }]);
     });
     const [first, second, none] = await Promise.all([
       lookup(['a', 'b', null]),
