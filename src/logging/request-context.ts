@@ -20,8 +20,8 @@ export const requestContext = {
     if (following) store.run({ reqId }, next);
     else next();
   },
-  // Runs `write` (synchronous) with its log lines naming the request.
-  during<T>(reqId: string, write: () => T): T {
+  // Runs `write` (synchronous) with its log lines naming the request (when there is one).
+  during<T>(reqId: string | undefined, write: () => T): T {
     const outer = naming;
     naming = reqId;
     try {

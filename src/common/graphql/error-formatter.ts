@@ -71,10 +71,7 @@ export function formatGraphqlErrors(
     // BodyError (common/http/json-body) or a FastifyError.
     const unreadable = original instanceof BodyError || isFastifyError(original);
     const failed = unreadable ? fastifyError(original) : original;
-    const reqId = context?.reply?.request?.id;
-    const pub = reqId
-      ? requestContext.during(reqId, () => toPublicError(failed))
-      : toPublicError(failed);
+    const pub = requestContext.during(context?.reply?.request?.id, () => toPublicError(failed));
     if ((pub.status === 401 || pub.status === 403) && statusCode === 200) statusCode = pub.status;
     if (pub.retryAfter !== undefined) {
       if (statusCode === 200) statusCode = pub.status;
