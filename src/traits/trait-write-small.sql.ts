@@ -48,9 +48,10 @@ export const IDENTITY_MOVED_WHILE_LOCKING = withRelations(
 );
 
 // CLASSIFY … CONFIRM_UNCHANGED, CREATE_LATE and BUMP_PROFILES for the profiles these revisions
-// touched, in one statement that also returns its feed rows (to be announced after the commit): their writes touch disjoint rows, and the late passes, which read the
-// revisions written here, run after it as in the bulk path. A bump sets the revision drawn at lock
-// time, so the profiles the late passes touch are bumped afterwards, again harmlessly.
+// touched, in one statement that also returns its feed rows (announced after the commit): their
+// writes touch disjoint rows, and the late passes, which read the revisions written here, run
+// after it as in the bulk path. A bump sets the revision drawn at lock time, so the profiles the
+// late passes touch are bumped afterwards, again harmlessly.
 // $1 source_kind, $2 source_ref, $3 run_id, $4 the observations, $5 the locked profiles.
 export const WRITE_FRESH = withRelations(
   [
