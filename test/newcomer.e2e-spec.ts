@@ -60,9 +60,8 @@ describe('the server process with DATABASE_URL set', () => {
   });
 });
 
-// Starts the server twice on the embedded PostgreSQL: the first start leaves a marker table, the
-// second must find it. Each start is stopped with SIGTERM and takes its PostgreSQL down with it.
-async function startTwice(home: string): Promise<{ first: string; second: string }> {
+// A server on the embedded PostgreSQL under `home`, on free ports.
+async function embeddedEnv(home: string) {
   const [port, pgPort] = [await freePort(), await freePort()];
   const env = {
     TRAITBASE_HOME: home,
@@ -71,6 +70,13 @@ async function startTwice(home: string): Promise<{ first: string; second: string
     PORT: String(port),
     LOG_LEVEL: 'log',
   };
+  return { port, pgPort, env };
+}
+
+// Starts the server twice on the embedded PostgreSQL: the first start leaves a marker table, the
+// second must find it. Each start is stopped with SIGTERM and takes its PostgreSQL down with it.
+async function startTwice(home: string): Promise<{ first: string; second: string }> {
+  const { port, pgPort, env } = await embeddedEnv(home);
   const outputs: string[] = [];
   for (const step of ['mark', 'find'] as const) {
     const server = startServerProcess(env);
@@ -107,14 +113,7 @@ describe('the server process with DATABASE_URL unset (embedded PostgreSQL)', () 
   // A supervisor that kills the server process alone (not its group) leaves its PostgreSQL running:
   // the next start must not adopt it forever but own it, so stopping that start stops it too.
   it('restarts a PostgreSQL left by a server killed alone, and stops it with itself', async () => {
-    const [port, pgPort] = [await freePort(), await freePort()];
-    const env = {
-      TRAITBASE_HOME: home,
-      EMBEDDED_PG_PORT: String(pgPort),
-      REDIS_URL: TEST_REDIS_URL,
-      PORT: String(port),
-      LOG_LEVEL: 'log',
-    };
+    const { port, pgPort, env } = await embeddedEnv(home);
     const killed = startServerProcess(env);
     try {
       expect(await (await waitForHealth(killed, port)).json()).toEqual(HEALTHY);
