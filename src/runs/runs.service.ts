@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DataSource, Repository } from 'typeorm';
 import type { TraitWriteRow, WriteResult } from '../traits/trait-write.types';
@@ -68,6 +69,8 @@ export interface WholeRunOutcome {
   results: WriteResult[];
   writes?: readonly TraitWriteRow[];
   error?: string;
+  // Why the run was not started (recorded as skipped, with this as its error).
+  skipped?: string;
   client?: PoolClient;
 }
 
@@ -146,9 +149,9 @@ export class RunsService {
     reason: string,
     metadata: Record<string, unknown>,
   ): Promise<string> {
-    const run = await this.start(sourceKind, source, metadata);
-    await this.close(run.id, 'skipped', reason);
-    return run.id;
+    const id = randomUUID();
+    await this.recordWhole({ id, sourceKind, source, metadata }, { results: [], skipped: reason });
+    return id;
   }
 
   // Records a finished run from its write results; rejected rows keep a small sample of reasons
@@ -162,22 +165,22 @@ export class RunsService {
     return this.complete(run, RunTally.ofWrites(results), error, highWaterMark);
   }
 
-  // A run as short as one write (an API call), recorded once it has ended: by one insert, inside
-  // the write's transaction when `client` is given, so the run and its revisions commit together
-  // and the call pays no commit of its own for its run (docs/api.md, writeTraits).
+  // A run as short as one write (an API call), or one that was not started, recorded once it has
+  // ended: by one insert, inside the write's transaction when `client` is given, so the run and its
+  // revisions commit together and the call pays no commit of its own (docs/api.md, writeTraits).
   async recordWhole(
     run: WholeRun,
-    { results, writes, error, client }: WholeRunOutcome,
+    { results, writes, error, skipped, client }: WholeRunOutcome,
   ): Promise<void> {
     const tally = RunTally.ofWrites(results, writes);
-    const status = error ? 'failed' : 'succeeded';
-    if (error) logRunFailure(this.logger, run, error);
+    const status = skipped !== undefined ? 'skipped' : error ? 'failed' : 'succeeded';
+    if (status === 'failed' && error) logRunFailure(this.logger, run, error);
     const params = [
       run.id,
       run.sourceKind,
       run.source,
       status,
-      error ?? null,
+      skipped ?? error ?? null,
       tally.read,
       tally.changed,
       tally.unchanged,
