@@ -19,22 +19,25 @@ FROM (SELECT id FROM event_inbox_pending WHERE shard = $1 ORDER BY id LIMIT $2) 
 JOIN event_inbox USING (id)
 ORDER BY id`;
 
-// Read-only look at identity resolution's table: the profile each identity is on now.
-// $1 types, $2 values
+// The profile each identity is on now, one index probe per identity (a correlated subquery, so a
+// batch never hashes the whole identity table). $1 types, $2 values
 export const CURRENT_PROFILES = `
-SELECT i.type, i.value, i.profile_id FROM identity i
-JOIN unnest($1::text[], $2::text[]) AS t(type, value) ON i.type = t.type AND i.value = t.value`;
+SELECT t.type, t.value,
+       (SELECT i.profile_id FROM identity i WHERE i.type = t.type AND i.value = t.value) AS profile_id
+FROM unnest($1::text[], $2::text[]) AS t(type, value)`;
 
 // The batch's profiles, share-locked in id order before their events are recorded on the change
 // feed: the trait write path locks them for update, so feed positions of one profile still
-// increase in commit order (docs/change-feed.md).
+// increase in commit order (docs/change-feed.md). Their revisions are what the feed rows carry; a
+// profile merged away since its identities were read says into which.
 export const LOCK_PROFILES_SHARED = `
-SELECT 1 FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`;
+SELECT id, revision::text, merged_into FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR SHARE`;
 
 // Each event stored is also a change on the feed (kind 'event', name the event name), in the same
 // statement, so incremental audience evaluation sees event history change. Re-runs insert nothing
 // (ON CONFLICT) and so record nothing. The profile's revision is not bumped: no value changed.
-// $1 inbox ids, $2 event times, $3 profile ids, $4 identity types, $5 identity values
+// $1 inbox ids, $2 event times, $3 profile ids, $4 identity types, $5 identity values; $6 the
+// batch's profiles and $7 their revisions (LOCK_PROFILES_SHARED)
 export const INSERT_EVENTS = `
 WITH ins AS (
   INSERT INTO events (timestamp, inbox_id, source_id, message_id, type, event, profile_id, identity_type,
@@ -58,7 +61,7 @@ fed AS (
            jsonb_build_object('type', ins.type, 'timestamp', ins.timestamp) AS after,
            jsonb_build_object('sourceKind', 'event', 'sourceRef', jsonb_build_object('messageId', ins.message_id),
                               'runId', NULL, 'observedAt', ins.timestamp) AS provenance
-    FROM ins JOIN profile p ON p.id = ins.profile_id
+    FROM ins JOIN unnest($6::uuid[], $7::bigint[]) AS p(id, revision) ON p.id = ins.profile_id
     ORDER BY ins.profile_id, ins.timestamp, ins.inbox_id
   ) f
   RETURNING 1

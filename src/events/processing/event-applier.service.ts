@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { inTransaction } from '../../database/transaction';
 import { FeedPublisher } from '../../feed/feed-publisher.service';
@@ -21,6 +22,14 @@ import type { ShardFence } from './shard-leases';
 const BATCH = 1000;
 // Batches per drain: a drain stays short, so the shards of a process take turns.
 const MAX_BATCHES_PER_DRAIN = 10;
+// Reads of the batch's current profiles when concurrent merges keep moving them (then the events
+// go to the profiles of the last read, as they would have a moment earlier).
+const MAX_PROFILE_READS = 3;
+
+interface LockedProfile {
+  id: string;
+  revision: string;
+}
 
 export interface DrainResult {
   processed: number;
@@ -30,8 +39,8 @@ export interface DrainResult {
 
 // Applies a shard's inbox rows in inbox order: the identities each message shows together →
 // profiles (identity resolution: links and merges by the identity rules), identify traits through
-// the trait write path, then, in one transaction, the `events` rows, the messages off the shard's
-// queue (event_inbox_pending) and rates.
+// the trait write path, then, in one transaction, the `events` rows on the profiles their
+// identities are on, the messages off the shard's queue (event_inbox_pending) and rates.
 // Every step is idempotent, so a batch re-run after a crash changes nothing twice. A message that
 // cannot be applied is marked failed with the reason and the rest go on (never blocking the shard).
 @Injectable()
@@ -139,7 +148,6 @@ export class EventApplier {
       if (typeof resolved === 'string') poison.push({ id: m.row.id, reason: resolved });
       else ok.push(resolved);
     });
-    await timed('profiles', () => this.withCurrentProfiles(ok));
     await timed('traits', () => this.traitWrites.write(ok, map));
     const pending = await timed('commit', () => this.commit(shard, ok, poison, fence));
     this.feed.announce(pending);
@@ -159,13 +167,15 @@ export class EventApplier {
     return inTransaction(this.dataSource, async (client) => {
       const held = await client.query<{ held: boolean }>(fence.sql, fence.params);
       if (!held.rows[0].held) throw new LeaseLost(shard);
-      await client.query(SQL.LOCK_PROFILES_SHARED, [[...new Set(ok.map((m) => m.profileId))]]);
+      const profiles = await this.lockCurrentProfiles(client, ok);
       const { rows } = await client.query<{ recorded: number }>(SQL.INSERT_EVENTS, [
         ok.map((m) => m.row.id),
         ok.map((m) => m.time),
         ok.map((m) => m.profileId),
         ok.map((m) => m.identity.type),
         ok.map((m) => m.identity.value),
+        profiles.map((p) => p.id),
+        profiles.map((p) => p.revision),
       ]);
       await client.query(SQL.MARK_PROCESSED, [shard, ok.map((m) => m.row.id)]);
       if (poison.length > 0) {
@@ -183,17 +193,32 @@ export class EventApplier {
     });
   }
 
-  // A later message of the same batch may have merged an earlier one's profile away: events and
-  // trait chains follow the profile each identity is on once the whole batch is resolved.
-  private async withCurrentProfiles(messages: ResolvedMessage[]): Promise<void> {
-    if (messages.length === 0) return;
-    const rows: { type: string; value: string; profile_id: string }[] = await this.dataSource.query(
-      SQL.CURRENT_PROFILES,
-      [messages.map((m) => m.identity.type), messages.map((m) => m.identity.value)],
-    );
-    const current = new Map(rows.map((r) => [`${r.type}\u0000${r.value}`, r.profile_id]));
-    for (const m of messages)
-      m.profileId = current.get(`${m.identity.type}\u0000${m.identity.value}`) ?? m.profileId;
+  // Each message's events row goes to the profile its identity is on as the batch commits (a later
+  // message of the batch, or a batch of another shard, may have merged the one it resolved to
+  // away): read in the batch's transaction, then share-locked; a profile merged away between the
+  // two is read again. Returns the locked profiles with their revisions.
+  private async lockCurrentProfiles(
+    client: PoolClient,
+    messages: ResolvedMessage[],
+  ): Promise<LockedProfile[]> {
+    if (messages.length === 0) return [];
+    const key = (i: { type: string; value: string }) => `${i.type}\u0000${i.value}`;
+    const identities = [...new Map(messages.map((m) => [key(m.identity), m.identity])).values()];
+    for (let attempt = 1; ; attempt++) {
+      const current = await client.query<{
+        type: string;
+        value: string;
+        profile_id: string | null;
+      }>(SQL.CURRENT_PROFILES, [identities.map((i) => i.type), identities.map((i) => i.value)]);
+      const profileOf = new Map(current.rows.map((r) => [key(r), r.profile_id]));
+      for (const m of messages) m.profileId = profileOf.get(key(m.identity)) ?? m.profileId;
+      const locked = await client.query<LockedProfile & { merged_into: string | null }>(
+        SQL.LOCK_PROFILES_SHARED,
+        [[...new Set(messages.map((m) => m.profileId))]],
+      );
+      if (attempt === MAX_PROFILE_READS || locked.rows.every((p) => p.merged_into === null))
+        return locked.rows;
+    }
   }
 
   // An alias's previousId is whatever the user was known by: a user_id when one exists, else an
