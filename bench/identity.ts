@@ -4,6 +4,7 @@ import { createSchema, dropSchema, dropSchemas, ensureBenchDatabase } from './li
 import { ChildReport, runChild } from './lib/child';
 import { FigureResult, measure, printFigure, ratioTo } from './lib/figure';
 import type { Latency } from './lib/latency';
+import { PROBE_CPU } from './lib/probe-cpu';
 import { driftNote, Sandwich, sandwiches } from './lib/sandwich';
 import { benchScale, scaled } from './lib/scale';
 import { round, spread } from './lib/stats';
@@ -81,9 +82,10 @@ async function runIn(
 function gcSummary(reports: Load[]): string {
   const sum = (pick: (gc: NonNullable<Latency['gc']>) => number) =>
     reports.reduce((total, r) => total + (r.latency.gc ? pick(r.latency.gc) : 0), 0);
+  const samples = reports.reduce((total, r) => total + r.latency.samples, 0);
   return (
     `${sum((g) => g.collections)} collections (${sum((g) => g.ms).toFixed(1)} ms) in ${reports.length} probes, ` +
-    `${sum((g) => g.slowDuringGc)} of ${sum((g) => g.slowSamples)} slow samples during one; ` +
+    `${sum((g) => g.slowSamples)} slow samples of ${samples} (${((100 * sum((g) => g.slowSamples)) / samples).toFixed(1)}%), ${sum((g) => g.slowDuringGc)} of them during one; ` +
     `CPU steal during the probes ${stealRange(reports)}`
   );
 }
@@ -95,6 +97,16 @@ function stealRange(reports: Load[]): string {
   );
   if (shares.length === 0) return 'not reported by this kernel';
   return `${Math.min(...shares).toFixed(1)}–${Math.max(...shares).toFixed(1)}%`;
+}
+
+// Whether every probe ran pinned with its backends (pinProbe), and how many backends that was.
+function pinNote(reports: Load[]): string {
+  const pinned = reports.filter((r) => r.pinnedBackends !== null);
+  const backends = pinned.map((r) => r.pinnedBackends!);
+  const range = backends.length
+    ? `${Math.min(...backends)}–${Math.max(...backends)} backends each`
+    : 'none';
+  return `Probes run on CPU${PROBE_CPU} with their backends: ${pinned.length} of ${reports.length} (${range}).`;
 }
 
 function buildResult(
@@ -121,6 +133,7 @@ function buildResult(
   });
   const latencies = runs.map((s) => s.measured.latency);
   const lookupTail = baselineRuns.map((b) => b.latency.p99Ms / b.latency.p50Ms);
+  const pauses = baselineRuns.flatMap((b) => (b.pauses ? [b.pauses] : []));
   return {
     figure: 'identity',
     title: 'identity resolution: observations/s and resolve latency',
@@ -128,7 +141,8 @@ function buildResult(
     dataset: `${observations.toLocaleString('en-US')} observations of 1–3 identities for ${(observations / STEPS).toLocaleString('en-US')} players (10% merge two known profiles, 20% new profiles, 20% join, 50% already together), deterministic`,
     conditions: [
       `load: IdentityResolver.observeMany, ${batch.toLocaleString('en-US')} observations per call (one transaction each), one caller, batches in sequence; identities only (no trait values to move)`,
-      `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE, pg_prewarm of the schema (warm) and a CHECKPOINT, inputs generated and the heap collected before the probe, hrtime around the call; change feed published to Redis`,
+      `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE, pg_prewarm of the schema (warm) and a CHECKPOINT, inputs generated and the heap collected before the probe, hrtime around the call; change feed published to Redis; every latency probe (resolver and primary-key lookup) runs on CPU${PROBE_CPU} together with the PostgreSQL backends serving it (bench/lib/probe-cpu.ts: split over two vCPUs, one CPU hands each round trip over without waking the other)`,
+      "the probe CPU's own pauses, in the baseline process just before each primary-key probe, pinned the same way: 2 s of spinning on the clock, every gap over 0.1 ms between two reads counted (time the vCPU did not run this thread; bench/lib/vcpu-pauses.ts)",
       'baselines in one process on one connection: unnest-array upsert (ON CONFLICT DO UPDATE last_seen_at) of the same identities, deduplicated per batch, into a table shaped like identity; primary-key lookup (prepared) of one random identity of the dataset, same count as the probe, warmed the same way plus 5,000 untimed lookups (so the client code is compiled before timing, as the resolver code is after its load), inputs generated and the heap collected before timing',
       'sandwich [baselines] → resolver → [baselines], 3 times; each in its own process and fresh schema; CHECKPOINT before each load; rows counted by the server',
     ],
@@ -177,6 +191,21 @@ function buildResult(
         target: `≤ ${LOOKUP_TAIL_TARGET}× its p50`,
         met: spread(lookupTail).median <= LOOKUP_TAIL_TARGET,
       }),
+      measure(
+        'pauses of the probe CPU over 0.5 ms (idle machine, spinning)',
+        'per s',
+        pauses.map((p) => p.over500usPerSecond),
+      ),
+      measure(
+        'share of time the probe CPU was paused (gaps over 0.1 ms)',
+        '%',
+        pauses.map((p) => p.pausedShare * 100),
+      ),
+      measure(
+        'longest pause of the probe CPU',
+        'ms',
+        pauses.map((p) => p.maxMs),
+      ),
       measure('peak RSS of the resolver process', 'MB', rss),
       measure('peak RSS at 2× input', 'MB', [mb(doubled.vmHwmKb)], {
         ratio: {
@@ -193,6 +222,7 @@ function buildResult(
       `At 2× input (${(2 * observations).toLocaleString('en-US')} observations) the resolver did ${Math.round(rate(doubled)).toLocaleString('en-US')} obs/s, p99 ${doubled.latency.p99Ms.toFixed(3)} ms.`,
       `Server counts after a 1× load: ${JSON.stringify(runs[0].measured.counts)}.`,
       `Collections and CPU steal during the timed probes (slow = over 3× that probe's p50): primary-key lookup ${gcSummary(baselineRuns)}; resolve ${gcSummary(runs.map((s) => s.measured))}.`,
+      pinNote([...baselineRuns, ...runs.map((s) => s.measured)]),
       driftNote(runs),
     ],
     details: {

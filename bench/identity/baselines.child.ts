@@ -7,10 +7,12 @@ import {
   vacuumAnalyze,
 } from '../lib/bench-db';
 import { childArgs, runAsChild, settleHeap } from '../lib/child';
+import { probeLatency } from '../lib/latency';
 import { mulberry32 } from '../lib/prng';
+import { pinProbe, probeApplicationName } from '../lib/probe-cpu';
+import { measureVcpuPauses } from '../lib/vcpu-pauses';
 import { batches, observation } from './dataset';
 import { elapsedSeconds, IdentityLoadArgs, LoadReport } from './phases';
-import { probeLatency } from '../lib/latency';
 
 // The identity table's shape, without anything identity resolution adds.
 const CREATE = `
@@ -44,7 +46,9 @@ interface Identity {
 // inside the probe's timed calls when the picks were made between them).
 function pickIdentities(observations: number, ...counts: number[]): Identity[][] {
   const rnd = mulberry32(42);
-  const picks = counts.map((n) => Array.from({ length: n }, () => Math.floor(rnd() * observations)));
+  const picks = counts.map((n) =>
+    Array.from({ length: n }, () => Math.floor(rnd() * observations)),
+  );
   const order = picks.flat().sort((a, b) => a - b);
   const found = new Map(order.map((n) => [n, (observation(n).identities as Identity[])[0]]));
   return picks.map((list) => list.map((n) => found.get(n)!));
@@ -57,6 +61,7 @@ runAsChild<LoadReport>(async () => {
   const client = new Client({
     connectionString: BENCH_DATABASE_URL,
     options: `-c search_path=${args.schema}`,
+    application_name: probeApplicationName(),
   });
   await client.connect();
   try {
@@ -84,12 +89,16 @@ runAsChild<LoadReport>(async () => {
       await client.query({ name: 'pk', text: LOOKUP, values: [id.type, id.value] });
     // The load's dirty pages flushed now, not by a checkpoint running during the probe.
     await checkpoint(client);
+    const pinnedBackends = await pinProbe((sql, params) =>
+      client.query<{ pid: number }>(sql, params).then((r) => r.rows),
+    );
     settleHeap();
+    const pauses = measureVcpuPauses();
     const latency = await probeLatency(probes, (id) =>
       client.query({ name: 'pk', text: LOOKUP, values: [id.type, id.value] }),
     );
     const counts = { identities: await countRows(client, 'raw_identity') };
-    return { seconds, observations: args.observations, counts, latency };
+    return { seconds, observations: args.observations, counts, latency, pinnedBackends, pauses };
   } finally {
     await client.end();
   }

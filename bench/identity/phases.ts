@@ -1,5 +1,6 @@
 import { countRows, withClient } from '../lib/bench-db';
 import type { Latency } from '../lib/latency';
+import type { VcpuPauses } from '../lib/vcpu-pauses';
 
 // What both children are told: where, how many observations, in which batches, and the latency probe.
 export interface IdentityLoadArgs {
@@ -15,6 +16,10 @@ export interface LoadReport {
   // Counted by the server after the load.
   counts: Record<string, number>;
   latency: Latency;
+  // Backends pinned with the probing process to PROBE_CPU (bench/lib/probe-cpu.ts); null: unpinned.
+  pinnedBackends: number | null;
+  // The probe CPU's pauses, measured just before the primary-key lookup (baselines only).
+  pauses?: VcpuPauses;
 }
 
 export function elapsedSeconds(start: bigint): number {

@@ -8,17 +8,21 @@ import {
   withClient,
 } from '../lib/bench-db';
 import { childArgs, runAsChild, settleHeap } from '../lib/child';
+import { probeLatency } from '../lib/latency';
+import { pinProbe, probeApplicationName } from '../lib/probe-cpu';
 import { BenchIdentityModule } from './bench-identity.module';
 import { batches, observation } from './dataset';
 import { countAll, elapsedSeconds, IdentityLoadArgs, LoadReport } from './phases';
-import { probeLatency } from '../lib/latency';
 
 // Measured process: OUR resolution path. The load goes through observeMany batch after batch; the
 // latency probe then resolves the following observations one call at a time (observe).
 runAsChild<LoadReport>(async () => {
   const args = childArgs<IdentityLoadArgs>();
+  // The resolver's connections are named, so the probe can pin their backends.
+  const url = new URL(BENCH_DATABASE_URL);
+  url.searchParams.set('application_name', probeApplicationName());
   const app = await NestFactory.createApplicationContext(
-    BenchIdentityModule.forRoot(BENCH_DATABASE_URL, args.schema),
+    BenchIdentityModule.forRoot(url.toString(), args.schema),
     {
       logger: ['error', 'warn'],
     },
@@ -42,6 +46,9 @@ runAsChild<LoadReport>(async () => {
     // As the baseline: inputs generated before timing and the heap settled (no warm-up calls here:
     // each observe() changes the graph, so every probe call is a real one).
     const probes = Array.from({ length: args.probe }, (_, k) => observation(args.observations + k));
+    const pinnedBackends = await withClient((c) =>
+      pinProbe((sql, params) => c.query<{ pid: number }>(sql, params).then((r) => r.rows)),
+    );
     settleHeap();
     const latency = await probeLatency(probes, (o) => resolver.observe(o.identities, o.cause));
     const counts = await countAll(args.schema, {
@@ -51,7 +58,7 @@ runAsChild<LoadReport>(async () => {
       links: 'identity_link',
       violations: 'identity_violation',
     });
-    return { seconds, observations: args.observations, counts, latency };
+    return { seconds, observations: args.observations, counts, latency, pinnedBackends };
   } finally {
     await app.close();
   }
