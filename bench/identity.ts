@@ -142,7 +142,7 @@ function buildResult(
     conditions: [
       `load: IdentityResolver.observeMany, ${batch.toLocaleString('en-US')} observations per call (one transaction each), one caller, batches in sequence; identities only (no trait values to move)`,
       `latency: the next ${probe.toLocaleString('en-US')} observations of the same mix, one observe() call at a time on the loaded graph after VACUUM ANALYZE, pg_prewarm of the schema (warm) and a CHECKPOINT, inputs generated and the heap collected before the probe, hrtime around the call; change feed published to Redis; every latency probe (resolver and primary-key lookup) runs on CPU${PROBE_CPU} together with the PostgreSQL backends serving it (bench/lib/probe-cpu.ts: split over two vCPUs, one CPU hands each round trip over without waking the other)`,
-      "the probe CPU's own pauses, in the baseline process just before each primary-key probe, pinned the same way: 2 s of spinning on the clock, every gap over 0.1 ms between two reads counted (time the vCPU did not run this thread; bench/lib/vcpu-pauses.ts)",
+      "the probe CPU's own pauses, in the baseline process just before each primary-key probe, pinned the same way: 2 s of spinning on the clock (after 0.3 s untimed), allocating nothing, every gap over 0.1 ms between two reads counted (time the vCPU did not run this thread; bench/lib/vcpu-pauses.ts)",
       'baselines in one process on one connection: unnest-array upsert (ON CONFLICT DO UPDATE last_seen_at) of the same identities, deduplicated per batch, into a table shaped like identity; primary-key lookup (prepared) of one random identity of the dataset, same count as the probe, warmed the same way plus 5,000 untimed lookups (so the client code is compiled before timing, as the resolver code is after its load), inputs generated and the heap collected before timing',
       'sandwich [baselines] → resolver → [baselines], 3 times; each in its own process and fresh schema; CHECKPOINT before each load; rows counted by the server',
     ],
@@ -192,7 +192,7 @@ function buildResult(
         met: spread(lookupTail).median <= LOOKUP_TAIL_TARGET,
       }),
       measure(
-        'pauses of the probe CPU over 0.5 ms (idle machine, spinning)',
+        'pauses of the probe CPU over 0.5 ms (spinning, before each lookup probe)',
         'per s',
         pauses.map((p) => p.over500usPerSecond),
       ),
