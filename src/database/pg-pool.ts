@@ -1,10 +1,22 @@
-import type { Pool, QueryResultRow } from 'pg';
+import type { Pool, PoolClient, QueryResult, QueryResultRow } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 
+// A named (prepared) statement: Postgres parses it once per connection and, once its plans stop
+// depending on the values, plans it once too. For the statements of hot paths whose plan does not
+// depend on their values' size (json recordsets, a few keys). `name` must be unique per statement
+// text across the app: node-postgres refuses a name reused with another text.
+export function queryNamed<R extends QueryResultRow = QueryResultRow>(
+  on: Pool | PoolClient,
+  name: string,
+  text: string,
+  values: unknown[],
+): Promise<QueryResult<R>> {
+  return on.query<R>({ name, text, values });
+}
+
 // A statement on the hot read path, run on the pg pool behind the app's DataSource without
-// TypeORM's per-query work, as a named (prepared) statement: Postgres parses and plans it once per
-// connection. `name` must be unique per statement text.
+// TypeORM's per-query work, as a named statement (queryNamed).
 export async function queryPrepared<R extends QueryResultRow>(
   db: DataSource,
   name: string,
@@ -12,5 +24,5 @@ export async function queryPrepared<R extends QueryResultRow>(
   values: unknown[],
 ): Promise<R[]> {
   const pool = (db.driver as PostgresDriver).master as Pool;
-  return (await pool.query<R>({ name, text, values })).rows;
+  return (await queryNamed<R>(pool, name, text, values)).rows;
 }

@@ -1,4 +1,9 @@
-import { SUPPRESSED_OF, sharedSuppressionLookup } from './suppression';
+import {
+  hashIdentity,
+  sharedSuppressionLookup,
+  SUPPRESSED_OF,
+  suppressedOfInline,
+} from './suppression';
 
 describe('sharedSuppressionLookup', () => {
   it('answers the callers of one event-loop turn with one query, each with its own hashes', async () => {
@@ -26,5 +31,21 @@ describe('sharedSuppressionLookup', () => {
     const lookup = sharedSuppressionLookup(() => Promise.reject(new Error('database down')));
     const results = await Promise.allSettled([lookup(['a']), lookup(['b'])]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
+  });
+});
+
+describe('suppressedOfInline', () => {
+  it('puts hashes it computed inline, as one array literal', () => {
+    const a = hashIdentity('email', 'a@example.com');
+    const b = hashIdentity('user_id', 'u-1');
+    expect(suppressedOfInline([a, b])).toBe(
+      `SELECT hash FROM erasure_suppression WHERE hash = ANY('{${a},${b}}'::text[])`,
+    );
+    expect(suppressedOfInline([])).toContain(`ANY('{}'::text[])`);
+  });
+
+  it('refuses anything that is not a SHA-256 hex digest', () => {
+    expect(() => suppressedOfInline([`${'a'.repeat(63)}'`])).toThrow(/not a SHA-256 hex digest/);
+    expect(() => suppressedOfInline(['x'])).toThrow(/not a SHA-256 hex digest/);
   });
 });

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { DataSource } from 'typeorm';
+import { queryPrepared } from '../database/pg-pool';
 import { normalizeIdentity } from '../identity/identity-normalizer';
 
 // The suppression list: identities of erased people, stored only as SHA-256 of "type:value"
@@ -16,8 +18,25 @@ export function normalizedHash(type: unknown, value: unknown): string | null {
 }
 
 export const SUPPRESSED_OF = `SELECT hash FROM erasure_suppression WHERE hash = ANY($1::text[])`;
+// Its name as a prepared statement.
+export const SUPPRESSED_NAME = 'erasure-suppressed';
+
+const HASH = /^[0-9a-f]{64}$/;
+
+// The same look with the hashes inline, for a first round trip that carries several statements
+// (which cannot take parameters). Only hashes computed here are accepted.
+export function suppressedOfInline(hashes: readonly string[]): string {
+  for (const h of hashes)
+    if (!HASH.test(h)) throw new Error('suppression: not a SHA-256 hex digest');
+  return `SELECT hash FROM erasure_suppression WHERE hash = ANY('{${hashes.join(',')}}'::text[])`;
+}
 
 export type Query = (sql: string, params: unknown[]) => Promise<{ hash: string }[]>;
+
+// The lookup on the app's database, as a named statement (parsed and planned once a connection).
+export function suppressionQuery(db: DataSource): Query {
+  return (sql, params) => queryPrepared<{ hash: string }>(db, SUPPRESSED_NAME, sql, params);
+}
 
 // Which of the hashes are suppressed, in one indexed lookup.
 export async function suppressedHashes(

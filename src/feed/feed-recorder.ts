@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { queryNamed } from '../database/pg-pool';
 import { FeedRecord, FeedRow, toFeedChange } from './feed-change';
 import * as SQL from './feed.sql';
 import { INLINE_CHANGES, PendingBatch } from './live-batch';
@@ -9,7 +10,25 @@ export async function recordChanges(
   records: readonly FeedRecord[],
 ): Promise<PendingBatch | null> {
   if (records.length === 0) return null;
-  const json = JSON.stringify(
+  const json = recordsJson(records);
+  if (records.length > INLINE_CHANGES) {
+    const { rows } = await queryNamed<{ xid: string; n: number }>(
+      client,
+      'feed-record-many',
+      SQL.RECORD_MANY,
+      [json],
+    );
+    return { xid: rows[0].xid, count: rows[0].n, changes: null };
+  }
+  const { rows } = await queryNamed<FeedRow & { xid: string }>(client, 'feed-record', SQL.RECORD, [
+    json,
+  ]);
+  return { xid: rows[0].xid, count: rows.length, changes: rows.map(toFeedChange) };
+}
+
+// The records as the feed's statements take them (RECORD's $1, a recordingCte's parameter).
+export function recordsJson(records: readonly FeedRecord[]): string {
+  return JSON.stringify(
     records.map((r) => ({
       profile_id: r.profileId,
       revision: r.revision,
@@ -20,12 +39,19 @@ export async function recordChanges(
       provenance: r.provenance,
     })),
   );
-  if (records.length > INLINE_CHANGES) {
-    const { rows } = await client.query<{ xid: string; n: number }>(SQL.RECORD_MANY, [json]);
-    return { xid: rows[0].xid, count: rows[0].n, changes: null };
-  }
-  const { rows } = await client.query<FeedRow & { xid: string }>(SQL.RECORD, [json]);
-  return { xid: rows[0].xid, count: rows.length, changes: rows.map(toFeedChange) };
+}
+
+// What a statement with a recordingCte selected of it (SQL.recordedSummary): what to announce.
+export interface RecordedSummary {
+  fed_xid: string | null;
+  fed_count: number;
+  fed: FeedRowJson[] | null;
+}
+
+export function recordedBy(summary: RecordedSummary): PendingBatch | null {
+  if (summary.fed_count === 0) return null;
+  if (summary.fed) return returnedChanges(summary.fed);
+  return { xid: summary.fed_xid!, count: summary.fed_count, changes: null };
 }
 
 // For writers that record their changes set-based in SQL (the trait write path): `count` of them

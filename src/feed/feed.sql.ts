@@ -1,3 +1,5 @@
+import { INLINE_CHANGES } from './live-batch';
+
 // SQL of the change feed (docs/change-feed.md). Positions come from one sequence drawn while the
 // writer holds the profile's row lock, so for any one profile they increase in commit order. Across
 // profiles, commit order is recovered from the writing transaction's id: a row whose xid is below
@@ -12,17 +14,28 @@ export const FEED_SYSTEM_VALUES =
 export const FEED_COLUMNS =
   'position, profile_id, revision, kind, name, before, after, provenance, at';
 
-// $1 jsonb array of {profile_id, revision, kind, name, before, after, provenance}, recorded in
-// array order. The inner ORDER BY is what numbers them in that order (nextval runs above it).
-const INSERT_RECORDS = `
+// `param`: a jsonb array of {profile_id, revision, kind, name, before, after, provenance}, recorded
+// in array order. The inner ORDER BY is what numbers them in that order (nextval runs above it).
+const insertRecords = (param: string) => `
 INSERT INTO change_feed (profile_id, revision, kind, name, before, after, provenance, ${FEED_SYSTEM_COLUMNS})
 SELECT r.profile_id, r.revision, r.kind, r.name, r.before, r.after, r.provenance, ${FEED_SYSTEM_VALUES}
 FROM (
-  SELECT x.* FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS e(doc, ord)
+  SELECT x.* FROM jsonb_array_elements(${param}::jsonb) WITH ORDINALITY AS e(doc, ord)
   CROSS JOIN LATERAL jsonb_to_record(e.doc) AS x(profile_id uuid, revision bigint, kind text, name text,
                                                 before jsonb, after jsonb, provenance jsonb)
   ORDER BY e.ord
 ) r`;
+const INSERT_RECORDS = insertRecords('$1');
+
+// For a writer that records its changes in a CTE of its own statement: the CTE `name` records
+// `param`'s changes (as RECORD), and `summary` is what the statement selects of them (columns
+// fed_xid, fed_count, fed: the rows as json when few enough to announce whole; see recordedBy).
+export const recordingCte = (name: string, param: string) => `${name} AS (${insertRecords(param)}
+RETURNING ${FEED_COLUMNS}, xid::text AS xid)`;
+export const recordedSummary = (name: string) =>
+  `(SELECT min(xid) FROM ${name}) AS fed_xid, (SELECT count(*)::int FROM ${name}) AS fed_count,
+   CASE WHEN (SELECT count(*) FROM ${name}) <= ${INLINE_CHANGES}
+        THEN (SELECT json_agg(f ORDER BY f.position) FROM ${name} f) END AS fed`;
 
 // Small batches come back whole, to be announced with their changes; large ones only say how many.
 export const RECORD = `${INSERT_RECORDS}

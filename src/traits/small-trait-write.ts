@@ -1,4 +1,5 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
+import { queryNamed } from '../database/pg-pool';
 import { FeedRowJson, recordedChanges, returnedChanges } from '../feed/feed-recorder';
 import type { PendingBatch } from '../feed/live-batch';
 import { RetryableConflict } from '../identity/concurrency/retry';
@@ -33,7 +34,7 @@ function run<R extends QueryResultRow = QueryResultRow>(
   text: string,
   values: unknown[],
 ): Promise<QueryResult<R>> {
-  return client.query<R>({ name: `traits-small-${name}`, text, values });
+  return queryNamed<R>(client, `traits-small-${name}`, text, values);
 }
 
 // The stage as one array per column (STAGE_COLUMNS order).

@@ -5,7 +5,7 @@ import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/configuration';
 import { inTransaction } from '../database/transaction';
-import { suppressedHashes } from '../erasure/suppression';
+import { suppressedHashes, suppressionQuery } from '../erasure/suppression';
 import { FeedPublisher } from '../feed/feed-publisher.service';
 import { withRetry } from '../identity/concurrency/retry';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
@@ -52,7 +52,7 @@ export class TraitWriter {
     const defs = await this.registry.getMany(new Set(batch.rows.map((r) => r?.trait)));
     const identities = new BatchIdentities();
     const suppressed = await suppressedHashes(
-      (sql, params) => this.dataSource.query(sql, params),
+      suppressionQuery(this.dataSource),
       batch.rows.map((r) => identities.of(r?.identity?.type, r?.identity?.value).hash),
     );
     const { staged, rejected } = stageRows(

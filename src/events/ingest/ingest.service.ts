@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
-import { normalizedHash, sharedSuppressionLookup } from '../../erasure/suppression';
+import { normalizedHash, sharedSuppressionLookup, suppressionQuery } from '../../erasure/suppression';
 import { activeIdentityRules, identityPaths } from '../../identity/config/identity-rules';
 import { eventsAccepted, eventsInvalid } from '../event-metrics';
 import { EventTraitMapService } from '../event-traits/event-trait-map.service';
@@ -62,7 +62,7 @@ export class IngestService {
     private readonly inbox: InboxWriter,
     @InjectDataSource() db: DataSource,
   ) {
-    this.suppressed = sharedSuppressionLookup((sql, params) => db.query(sql, params));
+    this.suppressed = sharedSuppressionLookup(suppressionQuery(db));
   }
 
   async ingest(

@@ -1,7 +1,10 @@
 import type { PoolClient } from 'pg';
+import { queryNamed } from '../../database/pg-pool';
 import { PROFILE_OWNED_TABLES } from './profile-owned-tables';
 import { moveByIdentity, moveByProfile, moveMergedRows } from './rehome.sql';
 import { REBUILD_TIMELINES } from './timelines.sql';
+
+const MOVE_MERGED = moveMergedRows(PROFILE_OWNED_TABLES);
 
 // Merge: the identities and profile-owned rows of merged profiles move to their survivors.
 // Returns when the moves were recorded (the merge log's recorded_at).
@@ -11,10 +14,12 @@ export async function moveMerged(
   into: string[],
 ): Promise<string | null> {
   if (from.length === 0) return null;
-  const res = await client.query<{ recorded_at: string }>(moveMergedRows(PROFILE_OWNED_TABLES), [
-    from,
-    into,
-  ]);
+  const res = await queryNamed<{ recorded_at: string }>(
+    client,
+    'identity-move-merged',
+    MOVE_MERGED,
+    [from, into],
+  );
   return res.rows[0].recorded_at;
 }
 
@@ -44,5 +49,5 @@ export async function rebuildTimelines(
   stale: string[],
 ): Promise<void> {
   if (rebuild.length > 0 || stale.length > 0)
-    await client.query(REBUILD_TIMELINES, [rebuild, stale]);
+    await queryNamed(client, 'identity-rebuild-timelines', REBUILD_TIMELINES, [rebuild, stale]);
 }

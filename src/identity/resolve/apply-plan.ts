@@ -1,5 +1,8 @@
 import type { PoolClient } from 'pg';
+import { queryNamed } from '../../database/pg-pool';
 import type { FeedRecord } from '../../feed/feed-change';
+import { RecordedSummary, recordedBy, recordsJson } from '../../feed/feed-recorder';
+import type { PendingBatch } from '../../feed/live-batch';
 import { causeProvenance, identityAdded, mergeRecord } from '../changes/identity-feed';
 import { RetryableConflict } from '../concurrency/retry';
 import { moveMerged, rebuildTimelines } from '../merge/rehome';
@@ -73,12 +76,13 @@ function nextRevisions(
 
 // Applies a planned batch inside the caller's transaction (profiles locked, positions reserved):
 // when profiles merge, their rows move and the survivors' timelines are rebuilt; then one
-// statement writes everything else. Returns the changes to record on the feed.
+// statement writes everything else, the batch's changes on the feed included. Returns what to
+// announce after the commit.
 export async function applyPlan(
   client: PoolClient,
   plan: BatchPlan,
   ctx: PlanContext,
-): Promise<FeedRecord[]> {
+): Promise<PendingBatch | null> {
   const { next, changes } = nextRevisions(plan, ctx);
   let recordedAt: string | null = null;
   if (plan.merges.length > 0) {
@@ -95,67 +99,73 @@ export async function applyPlan(
     revision: String(next.get(id)?.revision ?? 0n),
     merged_into: next.get(id)?.mergedInto ?? null,
   });
-  const res = await client.query<{ inserted: number }>(SQL.APPLY, [
-    JSON.stringify(plan.created.map(rows)),
-    JSON.stringify(
-      plan.newIdentities.map((r) => ({
-        type: r.type,
-        value: r.value,
-        profile_id: r.profileId,
-        source_kind: r.sourceKind,
-        first_seen_at: iso(r.firstAt),
-        last_seen_at: iso(r.lastAt),
-        seq: ctx.seqs[r.observation],
-      })),
-    ),
-    JSON.stringify(plan.seen),
-    JSON.stringify([...next.keys()].filter((id) => !created.has(id)).map(rows)),
-    JSON.stringify(
-      plan.links.map((l) => ({
-        hash: l.hash,
-        forced: l.forced,
-        cause_kind: l.cause.kind,
-        cause_ref: l.cause.ref ?? null,
-        first_seen_at: iso(l.at),
-        position: ctx.seqs[l.observation],
-        member_types: l.members.map((m) => m.type),
-        member_values: l.members.map((m) => m.value),
-      })),
-    ),
-    JSON.stringify(
-      plan.violations.map((v) => ({
-        kind: v.kind,
-        identity_type: v.type,
-        identity_value: v.value,
-        profile_id: v.profileId,
-        target_profile_id: v.targetProfileId,
-        limit_type: v.limitType,
-        limit_value: v.limit,
-        would_be: v.wouldBe,
-        cause_kind: v.cause.kind,
-        cause_ref: v.cause.ref ?? null,
-        occurrences: v.occurrences,
-        first_seen_at: v.firstAt,
-        last_seen_at: v.lastAt,
-      })),
-    ),
-    JSON.stringify(
-      plan.merges.map((m) => ({
-        kind: 'merge',
-        from_profile_id: m.from,
-        into_profile_id: m.into,
-        identities: m.identities,
-        cause_kind: m.cause.kind,
-        cause_ref: m.cause.ref ?? null,
-        rule: m.rule,
-        at: iso(m.at),
-        recorded_at: recordedAt,
-      })),
-    ),
-  ]);
+  const res = await queryNamed<{ inserted: number } & RecordedSummary>(
+    client,
+    'identity-apply',
+    SQL.APPLY,
+    [
+      JSON.stringify(plan.created.map(rows)),
+      JSON.stringify(
+        plan.newIdentities.map((r) => ({
+          type: r.type,
+          value: r.value,
+          profile_id: r.profileId,
+          source_kind: r.sourceKind,
+          first_seen_at: iso(r.firstAt),
+          last_seen_at: iso(r.lastAt),
+          seq: ctx.seqs[r.observation],
+        })),
+      ),
+      JSON.stringify(plan.seen),
+      JSON.stringify([...next.keys()].filter((id) => !created.has(id)).map(rows)),
+      JSON.stringify(
+        plan.links.map((l) => ({
+          hash: l.hash,
+          forced: l.forced,
+          cause_kind: l.cause.kind,
+          cause_ref: l.cause.ref ?? null,
+          first_seen_at: iso(l.at),
+          position: ctx.seqs[l.observation],
+          member_types: l.members.map((m) => m.type),
+          member_values: l.members.map((m) => m.value),
+        })),
+      ),
+      JSON.stringify(
+        plan.violations.map((v) => ({
+          kind: v.kind,
+          identity_type: v.type,
+          identity_value: v.value,
+          profile_id: v.profileId,
+          target_profile_id: v.targetProfileId,
+          limit_type: v.limitType,
+          limit_value: v.limit,
+          would_be: v.wouldBe,
+          cause_kind: v.cause.kind,
+          cause_ref: v.cause.ref ?? null,
+          occurrences: v.occurrences,
+          first_seen_at: v.firstAt,
+          last_seen_at: v.lastAt,
+        })),
+      ),
+      JSON.stringify(
+        plan.merges.map((m) => ({
+          kind: 'merge',
+          from_profile_id: m.from,
+          into_profile_id: m.into,
+          identities: m.identities,
+          cause_kind: m.cause.kind,
+          cause_ref: m.cause.ref ?? null,
+          rule: m.rule,
+          at: iso(m.at),
+          recorded_at: recordedAt,
+        })),
+      ),
+      recordsJson(changes),
+    ],
+  );
   // Another writer created one of the identities since we read: decide again from what is there now.
   if (res.rows[0].inserted !== plan.newIdentities.length) {
     throw new RetryableConflict('an identity was created concurrently');
   }
-  return changes;
+  return recordedBy(res.rows[0]);
 }

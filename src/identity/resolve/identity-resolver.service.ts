@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
-import { ERASED_REASON, hashIdentity, suppressedHashes } from '../../erasure/suppression';
+import { ERASED_REASON } from '../../erasure/suppression';
 import { isRetryable, withRetry } from '../concurrency/retry';
 import type { IdentityRules } from '../config/identity-rules';
 import { IdentityRulesService } from '../config/identity-rules.service';
@@ -13,6 +11,9 @@ import { prepareObservation } from '../engine/prepare-observation';
 import { planBatch, PlannedObservation } from './batch-plan';
 import type { Observation, ObservationCause, ObserveResult } from './observation.types';
 import { ResolutionRunner } from './resolution-runner';
+
+// An observation as planned, with how many identities it was given (all dropped when erased).
+type ObservedItem = PlannedObservation & { given: number };
 
 export const MAX_OBSERVATIONS = 20_000;
 
@@ -26,7 +27,6 @@ export class IdentityResolver {
   constructor(
     private readonly rules: IdentityRulesService,
     private readonly runner: ResolutionRunner,
-    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   async observe(
@@ -52,34 +52,12 @@ export class IdentityResolver {
       prepared: prepareObservation(o.identities ?? [], rules),
       cause: o.cause,
       at: o.cause.at ?? now,
+      given: o.identities?.length ?? 0,
     }));
-    return this.resolve(await this.withoutErased(items, observations), rules);
+    return this.resolve(items, rules);
   }
 
-  // An observation carrying an identity of an erased person is dropped whole (its identities are
-  // seen together, so they are that person's): nothing about them is created again, by any source.
-  private async withoutErased(
-    items: PlannedObservation[],
-    observations: readonly Observation[],
-  ): Promise<PlannedObservation[]> {
-    const hashOf = (i: PreparedIdentity) => hashIdentity(i.type, i.value);
-    const suppressed = await suppressedHashes(
-      (sql, params) => this.db.query(sql, params),
-      items.flatMap((item) => item.prepared.identities.map(hashOf)),
-    );
-    if (suppressed.size === 0) return items;
-    return items.map((item, n) => {
-      if (!item.prepared.identities.some((i) => suppressed.has(hashOf(i)))) return item;
-      const given = observations[n].identities ?? [];
-      const dropped = given.map((_, index) => ({ index, reason: ERASED_REASON, blocked: false }));
-      return { ...item, prepared: { identities: [], dropped } };
-    });
-  }
-
-  private async resolve(
-    items: PlannedObservation[],
-    rules: IdentityRules,
-  ): Promise<ObserveResult[]> {
+  private async resolve(items: ObservedItem[], rules: IdentityRules): Promise<ObserveResult[]> {
     const identities = items.flatMap((i) => i.prepared.identities);
     if (identities.length === 0)
       return planBatch(new PartitionState(randomUUID), items, rules).results;
@@ -99,12 +77,12 @@ export class IdentityResolver {
   }
 
   private async resolveOnce(
-    items: PlannedObservation[],
+    items: ObservedItem[],
     identities: readonly PreparedIdentity[],
     rules: IdentityRules,
   ): Promise<ObserveResult[]> {
-    const plan = await this.runner.run(identities, items.length, (state) =>
-      planBatch(state, items, rules),
+    const plan = await this.runner.run(identities, items.length, (state, _now, erased) =>
+      planBatch(state, withoutErased(items, erased), rules),
     );
     this.logger.debug(
       `${items.length} observation(s): ${plan.created.length} profiles created, ${plan.merges.length} merges, ` +
@@ -112,4 +90,19 @@ export class IdentityResolver {
     );
     return plan.results;
   }
+}
+
+// An observation carrying an identity of an erased person is dropped whole (its identities are
+// seen together, so they are that person's): nothing about them is created again, by any source.
+function withoutErased(items: ObservedItem[], erased: ReadonlySet<string>): PlannedObservation[] {
+  if (erased.size === 0) return items;
+  return items.map((item) => {
+    if (!item.prepared.identities.some((i) => erased.has(i.key))) return item;
+    const dropped = Array.from({ length: item.given }, (_, index) => ({
+      index,
+      reason: ERASED_REASON,
+      blocked: false,
+    }));
+    return { ...item, prepared: { identities: [], dropped } };
+  });
 }

@@ -5,9 +5,15 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
+import { queryNamed } from '../../database/pg-pool';
 import { inTransaction } from '../../database/transaction';
+import {
+  hashIdentity,
+  SUPPRESSED_NAME,
+  suppressedHashes,
+  suppressedOfInline,
+} from '../../erasure/suppression';
 import { FeedPublisher } from '../../feed/feed-publisher.service';
-import { recordChanges } from '../../feed/feed-recorder';
 import { identityLockKeys, RetryableConflict } from '../concurrency/retry';
 import { IDENTITY_BEGIN } from '../concurrency/transaction';
 import { PartitionState } from '../engine/partition-state';
@@ -17,13 +23,16 @@ import type { BatchPlan } from './batch-plan';
 import * as SQL from './resolution.sql';
 
 // Above this many identities a transaction does not take one advisory lock per identity (the
-// shared lock table is small); it relies on the profile locks and the re-read below instead.
+// shared lock table is small); it relies on the profile locks and the re-read below instead, and
+// looks at the suppression list with a statement of its own.
 const ADVISORY_LOCK_MAX = 64;
 
-export type Planner = (state: PartitionState, now: Date) => BatchPlan;
+// Decides on the state read under the locks; `erased` holds the keys of the batch's identities
+// whose person was erased (on the suppression list).
+export type Planner = (state: PartitionState, now: Date, erased: ReadonlySet<string>) => BatchPlan;
 
 interface StateRow {
-  kind: 'i' | 'c' | 'r';
+  kind: 'i' | 'c' | 'r' | 'l' | 's';
   type: string | null;
   value: string | null;
   profile_id: string | null;
@@ -32,26 +41,25 @@ interface StateRow {
   seen_ms: number | null;
 }
 
-interface LockRow {
-  kind: 'l' | 's';
-  id: string | null;
-  value: string | null;
-}
-
-// What READ_STATE found, ready for the rule engine.
+// What READ_AND_LOCK (or READ_STATE) found, ready for the rule engine.
 interface ReadState {
   state: PartitionState;
+  // The profiles' revisions in the statement's snapshot.
   revisions: Map<string, bigint>;
   lastSeen: Map<string, number>;
+  // The profiles locked, with their revisions as locked (READ_AND_LOCK only).
+  locked: Map<string, bigint>;
+  seqs: string[];
 }
 
 // One resolution transaction (docs/identity.md, "Concurrency"), in as few round trips as it takes:
-// BEGIN with advisory locks on the identities (sorted); where the identities are, the counts and
-// revisions of their profiles; those profiles locked in id order with replay positions drawn —
-// when a revision moved since the read, the state is read again under the locks, and an identity
+// BEGIN with advisory locks on the identities (sorted) and the suppression list's look at them;
+// where the identities are, the counts and revisions of their profiles, and those profiles locked
+// in id order with replay positions drawn, in one statement — when a revision moved between the
+// statement's snapshot and its lock, the state is read again under the locks, and an identity
 // that is now on a profile we do not hold means RetryableConflict (the caller runs it again); the
-// planner decides on that state; the plan is applied and its changes recorded on the feed; COMMIT;
-// the changes are announced.
+// planner decides on that state; the plan is applied, its changes recorded on the feed by the same
+// statement (applyPlan); COMMIT; the changes are announced.
 @Injectable()
 export class ResolutionRunner {
   constructor(
@@ -67,18 +75,33 @@ export class ResolutionRunner {
   ): Promise<BatchPlan> {
     const unique = new Map<string, PreparedIdentity>();
     for (const i of identities) if (!unique.has(i.key)) unique.set(i.key, i);
-    // The keys are decimal integers we computed: safe to send inline, in the same round trip as BEGIN.
-    const keys =
-      unique.size <= ADVISORY_LOCK_MAX
-        ? identityLockKeys(this.config.databaseSchema, unique.keys())
-        : [];
-    const begin =
-      keys.length > 0
-        ? `${IDENTITY_BEGIN}; SELECT pg_advisory_xact_lock(k) FROM unnest('{${keys.join(',')}}'::bigint[]) AS k`
-        : IDENTITY_BEGIN;
+    const byHash = new Map<string, string>();
+    for (const i of unique.values()) byHash.set(hashIdentity(i.type, i.value), i.key);
+    // Few identities: their locks and the suppression look go with BEGIN. The keys are decimal
+    // integers and the hashes hex digests we computed: safe to send inline.
+    const inline = unique.size <= ADVISORY_LOCK_MAX;
+    const begin = inline
+      ? [
+          IDENTITY_BEGIN,
+          `SELECT pg_advisory_xact_lock(k) FROM unnest('{${identityLockKeys(this.config.databaseSchema, unique.keys()).join(',')}}'::bigint[]) AS k`,
+          suppressedOfInline([...byHash.keys()]),
+        ].join('; ')
+      : IDENTITY_BEGIN;
     const { plan, pending } = await inTransaction(
       this.db,
-      (client) => this.resolve(client, [...unique.values()], observations, planner),
+      async (client, began) => {
+        const suppressed = inline
+          ? new Set(began.last<{ hash: string }>().map((r) => r.hash))
+          : await suppressedHashes(
+              async (sql, params) =>
+                (await queryNamed<{ hash: string }>(client, SUPPRESSED_NAME, sql, params)).rows,
+              byHash.keys(),
+            );
+        const erased = new Set([...suppressed].map((h) => byHash.get(h)!));
+        return this.resolve(client, [...unique.values()], observations, (state, now) =>
+          planner(state, now, erased),
+        );
+      },
       begin,
     );
     this.feed.announce(pending);
@@ -89,25 +112,24 @@ export class ResolutionRunner {
     client: PoolClient,
     identities: readonly PreparedIdentity[],
     observations: number,
-    planner: Planner,
+    planner: (state: PartitionState, now: Date) => BatchPlan,
   ) {
     const json = JSON.stringify(identities, ['type', 'value']);
-    const readState = async () =>
-      toReadState((await client.query<StateRow>(SQL.READ_STATE, [json])).rows);
-    let read = await readState();
-    const lockRows = (
-      await client.query<LockRow>(SQL.LOCK_PROFILES, [[...read.revisions.keys()], observations])
-    ).rows;
-    const locked = new Map<string, bigint>();
-    let seqs: string[] = [];
-    for (const row of lockRows) {
-      if (row.kind === 's') seqs = row.value?.split(',') ?? [];
-      else locked.set(row.id!, BigInt(row.value!));
-    }
+    let read = toReadState(
+      (
+        await queryNamed<StateRow>(client, 'identity-read-and-lock', SQL.READ_AND_LOCK, [
+          json,
+          observations,
+        ])
+      ).rows,
+    );
+    const { locked, seqs } = read;
     // Every change of a profile's identities bumps its revision: unchanged revisions mean what
     // was read still holds. Otherwise read again, now that the profiles are held.
     if (![...read.revisions].every(([id, revision]) => locked.get(id) === revision)) {
-      read = await readState();
+      read = toReadState(
+        (await queryNamed<StateRow>(client, 'identity-read-state', SQL.READ_STATE, [json])).rows,
+      );
       if (![...read.revisions.keys()].every((id) => locked.has(id)))
         throw new RetryableConflict('an identity moved while its profiles were being locked');
     }
@@ -119,8 +141,7 @@ export class ResolutionRunner {
         s.at.getTime() - SQL.SIGHTING_RESOLUTION_MS >
         (read.lastSeen.get(identityKey(s.type, s.value)) ?? -Infinity),
     );
-    const changes = await applyPlan(client, plan, { revisions: locked, seqs, now });
-    return { plan, pending: await recordChanges(client, changes) };
+    return { plan, pending: await applyPlan(client, plan, { revisions: locked, seqs, now }) };
   }
 }
 
@@ -128,8 +149,12 @@ function toReadState(rows: readonly StateRow[]): ReadState {
   const state = new PartitionState(randomUUID);
   const revisions = new Map<string, bigint>();
   const lastSeen = new Map<string, number>();
+  const locked = new Map<string, bigint>();
+  let seqs: string[] = [];
   for (const row of rows) {
     if (row.kind === 'r') revisions.set(row.profile_id!, BigInt(row.value!));
+    else if (row.kind === 'l') locked.set(row.profile_id!, BigInt(row.value!));
+    else if (row.kind === 's') seqs = row.value?.split(',') ?? [];
     else if (row.kind === 'c') state.setCount(row.profile_id!, row.type!, row.n!);
     else {
       const key = identityKey(row.type!, row.value!);
@@ -137,5 +162,5 @@ function toReadState(rows: readonly StateRow[]): ReadState {
       lastSeen.set(key, row.seen_ms!);
     }
   }
-  return { state, revisions, lastSeen };
+  return { state, revisions, lastSeen, locked, seqs };
 }

@@ -1,16 +1,18 @@
+import { recordedSummary, recordingCte } from '../../feed/feed.sql';
+
 // Set-based SQL of identity resolution (ResolutionRunner, applyPlan): a handful of statements per
 // transaction whatever the batch size — lock, read, (move and rebuild when merging), apply.
 
 // Where the batch's identities are ('i', with when each was last seen, epoch ms), the per-type
 // counts of the profiles they are on ('c') and those profiles' revisions ('r'), in one snapshot.
-// Read before the profiles are locked, and again after when a revision moved meanwhile.
 // $1 the identities, a json array of {type, value}
-export const READ_STATE = `
-WITH ids AS MATERIALIZED (
+const STATE_CTES = `
+ids AS MATERIALIZED (
   SELECT i.type, i.value, i.profile_id, i.last_seen_at FROM identity i
   JOIN json_to_recordset($1::json) AS u(type text, value text) ON i.type = u.type AND i.value = u.value
 ),
-profiles AS MATERIALIZED (SELECT DISTINCT profile_id AS id FROM ids)
+profiles AS MATERIALIZED (SELECT DISTINCT profile_id AS id FROM ids)`;
+const STATE_ROWS = `
 SELECT 'i' AS kind, type, value, profile_id::text AS profile_id, NULL::int AS n,
        (extract(epoch FROM last_seen_at) * 1000)::float8 AS seen_ms
 FROM ids
@@ -22,16 +24,22 @@ FROM profiles p CROSS JOIN LATERAL (
 UNION ALL
 SELECT 'r', NULL, pr.revision::text, pr.id::text, NULL, NULL FROM profile pr JOIN profiles p ON pr.id = p.id`;
 
-// Locks the profiles in id order and returns their revisions ('l'); then reserves one replay
-// position per observation ('s', one row: ascending, comma-separated), drawn once the locks are
-// held so positions follow the order changes really commit in. $1 profile ids, $2 observations
-export const LOCK_PROFILES = `
-WITH locked AS MATERIALIZED (
-  SELECT id, revision FROM profile WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE
-)
-SELECT 'l' AS kind, id::text AS id, revision::text AS value FROM locked
+// The state, read again once the profiles are held (a revision moved between read and lock).
+export const READ_STATE = `WITH ${STATE_CTES}${STATE_ROWS}`;
+
+// The state, then the profiles it found locked in id order with their revisions as locked ('l':
+// the newest committed, where the 'r' rows are the statement's snapshot — equal when nothing
+// moved in between); then one replay position per observation ('s', one row: ascending,
+// comma-separated), drawn once the locks are held so positions follow the order changes really
+// commit in. $1 the identities, a json array of {type, value}; $2 observations
+export const READ_AND_LOCK = `WITH ${STATE_CTES},
+locked AS MATERIALIZED (
+  SELECT id, revision FROM profile WHERE id IN (SELECT id FROM profiles) ORDER BY id FOR UPDATE
+)${STATE_ROWS}
 UNION ALL
-SELECT 's', NULL, string_agg(s::text, ',' ORDER BY s)
+SELECT 'l', NULL, revision::text, id::text, NULL, NULL FROM locked
+UNION ALL
+SELECT 's', NULL, string_agg(s::text, ',' ORDER BY s), NULL, NULL, NULL
 FROM (SELECT nextval('identity_replay_seq') AS s FROM generate_series(1, $2::int)
       WHERE (SELECT count(*) FROM locked) >= 0) AS positions`;
 
@@ -41,8 +49,10 @@ export const SIGHTING_RESOLUTION_MS = 60_000;
 // Everything else a batch writes, in one statement (json recordsets, one per table):
 // $1 new profiles, $2 new identities, $3 sightings of known identities (last_seen_at is kept to the
 // minute: a sighting within a minute of the recorded one writes nothing), $4 revisions (and merged_into)
-// of existing profiles, $5 new links, $6 violations, $7 merge log entries.
-// Returns how many identities were inserted: fewer than sent means a concurrent writer created one.
+// of existing profiles, $5 new links, $6 violations, $7 merge log entries, $8 the batch's changes
+// for the feed (recordsJson).
+// Returns how many identities were inserted — fewer than sent means a concurrent writer created
+// one — and what was recorded on the feed (recordedSummary).
 export const APPLY = `
 WITH new_profiles AS (
   INSERT INTO profile (id, revision, merged_into)
@@ -100,8 +110,9 @@ merge_log AS (
   FROM json_to_recordset($7::json)
        AS x(kind text, from_profile_id uuid, into_profile_id uuid, identities jsonb, cause_kind text, cause_ref text,
             rule text, at timestamptz, recorded_at timestamptz)
-)
-SELECT (SELECT count(*) FROM new_identities)::int AS inserted`;
+),
+${recordingCte('fed', '$8')}
+SELECT (SELECT count(*) FROM new_identities)::int AS inserted, ${recordedSummary('fed')}`;
 
 // The merge log of an unmerge. $1 kinds, $2 from, $3 into, $4 identities, $5 cause kinds,
 // $6 cause refs, $7 rules, $8 at, $9 when the moves were recorded
