@@ -29,6 +29,11 @@ const ADVISORY_LOCK_MAX = 64;
 
 // Decides on the state read under the locks; `erased` holds the keys of the batch's identities
 // whose person was erased (on the suppression list).
+// The statements are named (prepared once per connection): a few identities' take the generic plan
+// Postgres settles on, which is the custom one; a large batch's plans depend on how much it holds
+// (generic plans made it 10–15% slower), so they are made for each batch.
+const CUSTOM_PLANS = 'SET LOCAL plan_cache_mode = force_custom_plan';
+
 export type Planner = (state: PartitionState, now: Date, erased: ReadonlySet<string>) => BatchPlan;
 
 interface StateRow {
@@ -86,7 +91,7 @@ export class ResolutionRunner {
           `SELECT pg_advisory_xact_lock(k) FROM unnest('{${identityLockKeys(this.config.databaseSchema, unique.keys()).join(',')}}'::bigint[]) AS k`,
           suppressedOfInline([...byHash.keys()]),
         ].join('; ')
-      : IDENTITY_BEGIN;
+      : `${IDENTITY_BEGIN}; ${CUSTOM_PLANS}`;
     const { plan, pending } = await inTransaction(
       this.db,
       async (client, began) => {
