@@ -1,4 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { setImmediate } from 'node:timers/promises';
 import type { Principal } from '../api-keys/scopes';
 import { canReadTrait } from '../api-keys/scopes';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
@@ -12,6 +13,9 @@ import { TraitRegistry } from '../trait-definitions/trait-registry.service';
 import { ProfileStream, StreamOwner } from './profile-stream';
 
 const TRAIT_KINDS = new Set<string>(['trait', 'audience', 'correction']);
+
+// Subscribers a change is pushed to in one turn of the event loop, before the next ones.
+export const PUSHES_PER_TURN = 64;
 
 // Live profile subscriptions on this node, fed by the change feed's live listener: each committed
 // transaction's changes go to the subscribers of the profiles it changed, and only to them.
@@ -166,7 +170,12 @@ export class ChangeHub implements StreamOwner, OnModuleInit, OnModuleDestroy {
     const defs = await this.definitions(names);
     for (const g of groups) {
       const targets = only ?? [...(this.byProfile.get(g[0].profileId) ?? [])];
-      for (const s of targets) {
+      for (let i = 0; i < targets.length; i++) {
+        // Each push is executed and sent by the GraphQL layer in the turn it is offered: a change
+        // to a profile with a thousand subscribers would hold the event loop (and the answer to
+        // the write that made it) for the whole fan-out (docs/realtime.md, "Fan-out").
+        if (i > 0 && i % PUSHES_PER_TURN === 0) await setImmediate();
+        const s = targets[i];
         if (catchingUp) s.offerNow(g[0].profileId, g, defs);
         else s.offer(g[0].profileId, g, defs);
       }
