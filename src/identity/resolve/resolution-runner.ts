@@ -27,13 +27,13 @@ import * as SQL from './resolution.sql';
 // looks at the suppression list with a statement of its own.
 const ADVISORY_LOCK_MAX = 64;
 
-// Decides on the state read under the locks; `erased` holds the keys of the batch's identities
-// whose person was erased (on the suppression list).
-// The statements are named (prepared once per connection): a few identities' take the generic plan
-// Postgres settles on, which is the custom one; a large batch's plans depend on how much it holds
-// (generic plans made it 10–15% slower), so they are made for each batch.
+// The statements are named (prepared once per connection): a transaction of a few identities runs
+// the generic plan Postgres settles on, planned once; a large batch's plans depend on how much it
+// holds (generic ones made observeMany 10–15% slower), so it has them made for itself.
 const CUSTOM_PLANS = 'SET LOCAL plan_cache_mode = force_custom_plan';
 
+// Decides on the state read under the locks; `erased` holds the keys of the batch's identities
+// whose person was erased (on the suppression list).
 export type Planner = (state: PartitionState, now: Date, erased: ReadonlySet<string>) => BatchPlan;
 
 interface StateRow {
