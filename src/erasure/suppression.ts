@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { DataSource } from 'typeorm';
-import { queryPrepared } from '../database/pg-pool';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { queryNamed, queryPrepared } from '../database/pg-pool';
 import { normalizeIdentity } from '../identity/identity-normalizer';
 
 // The suppression list: identities of erased people, stored only as SHA-256 of "type:value"
@@ -19,7 +20,7 @@ export function normalizedHash(type: unknown, value: unknown): string | null {
 
 export const SUPPRESSED_OF = `SELECT hash FROM erasure_suppression WHERE hash = ANY($1::text[])`;
 // Its name as a prepared statement.
-export const SUPPRESSED_NAME = 'erasure-suppressed';
+const SUPPRESSED_NAME = 'erasure-suppressed';
 
 const HASH = /^[0-9a-f]{64}$/;
 
@@ -33,9 +34,13 @@ export function suppressedOfInline(hashes: readonly string[]): string {
 
 export type Query = (sql: string, params: unknown[]) => Promise<{ hash: string }[]>;
 
-// The lookup on the app's database, as a named statement (parsed and planned once a connection).
-export function suppressionQuery(db: DataSource): Query {
-  return (sql, params) => queryPrepared<{ hash: string }>(db, SUPPRESSED_NAME, sql, params);
+// The lookup as a named statement (parsed and planned once a connection): on the app's database,
+// or inside a transaction on its client.
+export function suppressionQuery(on: DataSource | PoolClient): Query {
+  if (on instanceof DataSource)
+    return (sql, params) => queryPrepared<{ hash: string }>(on, SUPPRESSED_NAME, sql, params);
+  return async (sql, params) =>
+    (await queryNamed<{ hash: string }>(on, SUPPRESSED_NAME, sql, params)).rows;
 }
 
 // Which of the hashes are suppressed, in one indexed lookup.

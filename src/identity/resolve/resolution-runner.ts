@@ -9,9 +9,9 @@ import { queryNamed } from '../../database/pg-pool';
 import { inTransaction } from '../../database/transaction';
 import {
   hashIdentity,
-  SUPPRESSED_NAME,
   suppressedHashes,
   suppressedOfInline,
+  suppressionQuery,
 } from '../../erasure/suppression';
 import { FeedPublisher } from '../../feed/feed-publisher.service';
 import { identityLockKeys, RetryableConflict } from '../concurrency/retry';
@@ -97,11 +97,7 @@ export class ResolutionRunner {
       async (client, began) => {
         const suppressed = inline
           ? new Set(began.last<{ hash: string }>().map((r) => r.hash))
-          : await suppressedHashes(
-              async (sql, params) =>
-                (await queryNamed<{ hash: string }>(client, SUPPRESSED_NAME, sql, params)).rows,
-              byHash.keys(),
-            );
+          : await suppressedHashes(suppressionQuery(client), byHash.keys());
         const erased = new Set([...suppressed].map((h) => byHash.get(h)!));
         return this.resolve(client, [...unique.values()], observations, (state, now) =>
           planner(state, now, erased),
