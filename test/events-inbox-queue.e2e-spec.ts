@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ERASURE_COVERAGE } from '../src/erasure/erasure-coverage';
+import { MARK_PROCESSED } from '../src/events/processing/drain.sql';
 import { InboxSweeper } from '../src/events/processing/inbox-sweeper.service';
 import { post, trackMessage } from './factories/event.factory';
 import { createKey } from './utils/keys';
@@ -91,5 +92,52 @@ describe('event inbox queue', () => {
     }
     expect([await kept(mine.id), await queued(mine.id)]).toEqual([0, 0]);
     expect([await kept(other.id), await queued(other.id)]).toEqual([1, 1]);
+  });
+  // A shard's queue rows are spread over the table's pages (rows of all shards interleave in arrival
+  // order): a batch taken off the queue must read its own rows, never the shard's whole backlog.
+  it("takes a batch off the queue reading only the batch's id range of its shard, however long the backlog", async () => {
+    const shard = 7;
+    // Negative ids: rows no message has, so no other test of this suite sees them.
+    await sql(
+      t,
+      `INSERT INTO event_inbox_pending (shard, id)
+       SELECT CASE WHEN i % 4 = 0 THEN $1 ELSE 8 + i % 120 END, -i FROM generate_series(1, 200000) i`,
+      [shard],
+    );
+    try {
+      await sql(t, 'ANALYZE event_inbox_pending');
+      // Every other queued row of the shard: the ones between stay queued (as a message queued late,
+      // inside the range of a batch fetched before it committed, would).
+      const batch = Array.from({ length: 1000 }, (_, i) => String(-8 * (i + 1)));
+      const [{ 'QUERY PLAN': plan }] = await sql<{ 'QUERY PLAN': unknown }>(
+        t,
+        `EXPLAIN (FORMAT JSON) ${MARK_PROCESSED}`,
+        [shard, batch],
+      );
+      const text = JSON.stringify(plan);
+      expect(text).toContain('"Index Name":"event_inbox_pending_pk"');
+      expect(text).not.toContain('Seq Scan');
+      // Whatever the plan, the index is read only over the batch's id range.
+      expect(text).toMatch(
+        /"(Index|Recheck) Cond":"\(\(shard = '7'::smallint\) AND \(id >= \$\d\) AND \(id <= \$\d\)/,
+      );
+      await sql(t, MARK_PROCESSED, [shard, batch]);
+      expect(
+        await count(
+          t,
+          'SELECT count(*) AS n FROM event_inbox_pending WHERE id = ANY($1::bigint[])',
+          [batch],
+        ),
+      ).toBe(0);
+      expect(
+        await count(
+          t,
+          'SELECT count(*) AS n FROM event_inbox_pending WHERE shard = $1 AND id BETWEEN -8000 AND -8',
+          [shard],
+        ),
+      ).toBe(999);
+    } finally {
+      await sql(t, 'DELETE FROM event_inbox_pending WHERE id < 0');
+    }
   });
 });
