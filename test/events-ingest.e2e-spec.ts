@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { Client } from 'pg';
+import { shardOf } from '../src/events/ingest/shard';
 import {
   definitionsDir,
   enqueueTrack,
@@ -8,10 +10,12 @@ import {
   trackMessage,
   waitForInboxDrained,
 } from './factories/event.factory';
+import { TEST_DATABASE_URL } from './utils/env';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { waitFor } from './utils/wait';
 
 const ORDER_PLAN = {
   event: 'Order Completed',
@@ -269,6 +273,44 @@ describe('event ingestion (Segment HTTP API)', () => {
     expect(
       await count(t, 'SELECT count(*) AS n FROM events WHERE message_id = $1', [messageId]),
     ).toBe(1);
+  });
+
+  it('applies a message whose ingestion committed after later messages of its shard were applied', async () => {
+    const userId = `late-${randomUUID()}`;
+    const lateId = randomUUID();
+    // An ingestion transaction that took its inbox id first and commits last.
+    const late = new Client({ connectionString: TEST_DATABASE_URL });
+    await late.connect();
+    try {
+      await late.query(`SET search_path TO "${t.db.schema}"`);
+      await late.query('BEGIN');
+      await late.query(
+        `WITH m AS (
+           INSERT INTO event_inbox (source_id, message_id, shard, type, event, payload, received_at)
+           VALUES ('late', $1, $2, 'track', 'Late', $3, now()) RETURNING shard, id)
+         INSERT INTO event_inbox_pending (shard, id) SELECT shard, id FROM m`,
+        [lateId, shardOf(userId, null), JSON.stringify({ type: 'track', userId, event: 'Late' })],
+      );
+      // More than one batch of the same shard, applied while the late message is invisible.
+      const later = Array.from({ length: 1500 }, () => trackMessage({ userId }));
+      for (let i = 0; i < later.length; i += 500) {
+        const res = await post(t, '/v1/batch', { batch: later.slice(i, i + 500) }, key);
+        expect(res.status).toBe(200);
+      }
+      await waitFor(
+        'the later messages applied',
+        async () =>
+          (await count(t, 'SELECT count(*) AS n FROM events WHERE user_id = $1', [userId])) ===
+          later.length,
+      );
+      await late.query('COMMIT');
+    } finally {
+      await late.end();
+    }
+    await waitForInboxDrained(t, 20_000);
+    expect(await count(t, 'SELECT count(*) AS n FROM events WHERE message_id = $1', [lateId])).toBe(
+      1,
+    );
   });
 
   it('rejects identify traits whose value does not fit the trait definition', async () => {

@@ -25,6 +25,8 @@ const MAX_BATCHES_PER_DRAIN = 10;
 // Reads of the batch's current profiles when concurrent merges keep moving them (then the events
 // go to the profiles of the last read, as they would have a moment earlier).
 const MAX_PROFILE_READS = 3;
+// Where a drain's first batch starts reading its shard's queue.
+const QUEUE_START = '-9223372036854775808';
 
 interface LockedProfile {
   id: string;
@@ -60,8 +62,12 @@ export class EventApplier {
   // At most MAX_BATCHES_PER_DRAIN batches of a shard this process leases; `more` says the shard
   // still has rows. Stops between batches once the lease is gone, and each batch commits only if
   // the lease is still held then (the fence), so two processes never apply one shard's messages.
+  // Every row of a batch leaves the queue (applied or failed), so the next batch reads after the
+  // batch's last id. A message whose ingestion committed late with a lower id is read by the
+  // shard's next drain (signalled by its ingestion, or found by the next lease tick).
   async drain(shard: number, fence: ShardFence): Promise<DrainResult> {
     const total: DrainResult = { processed: 0, failed: 0, more: false };
+    let after = QUEUE_START;
     for (let batch = 0; fence.holds(); batch++) {
       if (batch === MAX_BATCHES_PER_DRAIN) {
         total.more = true;
@@ -74,9 +80,11 @@ export class EventApplier {
           BATCH,
           [...map.track.keys()],
           identityPaths(activeIdentityRules()).map((p) => p.path),
+          after,
         ]),
       );
       if (rows.length === 0) break;
+      after = rows[rows.length - 1].id;
       const result = await this.applyIsolatingPoison(shard, rows, map, fence);
       total.processed += result.processed;
       total.failed += result.failed;
