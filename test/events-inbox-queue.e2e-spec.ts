@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
 import { ERASURE_COVERAGE } from '../src/erasure/erasure-coverage';
 import { MARK_PROCESSED } from '../src/events/processing/drain.sql';
 import { InboxSweeper } from '../src/events/processing/inbox-sweeper.service';
 import { post, trackMessage } from './factories/event.factory';
+import { TEST_DATABASE_URL } from './utils/env';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
@@ -28,6 +30,21 @@ describe('event inbox queue', () => {
       [msg.messageId],
     );
     return { ...row, messageId: msg.messageId as string };
+  };
+  // The plan Postgres makes of a statement once for any values (a named statement's generic plan).
+  const genericPlan = async (text: string, types: string, values: string): Promise<string> => {
+    const client = new Client({
+      connectionString: TEST_DATABASE_URL,
+      options: `-c search_path=${t.db.schema} -c plan_cache_mode=force_generic_plan`,
+    });
+    await client.connect();
+    try {
+      await client.query(`PREPARE generic${types} AS ${text}`);
+      const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE generic${values}`);
+      return JSON.stringify(rows[0]['QUERY PLAN']);
+    } finally {
+      await client.end();
+    }
   };
   const queued = (id: string) =>
     count(t, 'SELECT count(*) AS n FROM event_inbox_pending WHERE id = $1', [id]);
@@ -120,6 +137,16 @@ describe('event inbox queue', () => {
       // Whatever the plan, the index is read only over the batch's id range.
       expect(text).toMatch(
         /"(Index|Recheck) Cond":"\(\(shard = '7'::smallint\) AND \(id >= \$\d\) AND \(id <= \$\d\)/,
+      );
+      // The drain runs it as a named statement, which Postgres may plan once for any values.
+      const generic = await genericPlan(
+        MARK_PROCESSED,
+        '(int, bigint[])',
+        `(${shard}, '{${batch}}')`,
+      );
+      expect(generic).toContain('"Index Name":"event_inbox_pending_pk"');
+      expect(generic).toMatch(
+        /"(Index|Recheck) Cond":"\(\(shard = \$1\) AND (\(id = ANY \(\$2\)\) AND )?\(id >= \$\d\) AND \(id <= \$\d\)\)"/,
       );
       await sql(t, MARK_PROCESSED, [shard, batch]);
       expect(

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { queryNamed, queryPrepared } from '../../database/pg-pool';
 import { inTransaction } from '../../database/transaction';
 import { FeedPublisher } from '../../feed/feed-publisher.service';
 import { recordedChanges } from '../../feed/feed-recorder';
@@ -75,7 +76,7 @@ export class EventApplier {
       }
       const map = await this.traitMap.get();
       const rows: PendingRow[] = await timed('fetch', () =>
-        this.dataSource.query(SQL.FETCH_PENDING, [
+        queryPrepared<PendingRow>(this.dataSource, 'event-fetch-pending', SQL.FETCH_PENDING, [
           shard,
           BATCH,
           [...map.track.keys()],
@@ -176,16 +177,24 @@ export class EventApplier {
       const held = await client.query<{ held: boolean }>(fence.sql, fence.params);
       if (!held.rows[0].held) throw new LeaseLost(shard);
       const profiles = await this.lockCurrentProfiles(client, ok);
-      const { rows } = await client.query<{ recorded: number }>(SQL.INSERT_EVENTS, [
+      const { rows } = await queryNamed<{ recorded: number }>(
+        client,
+        'event-insert',
+        SQL.INSERT_EVENTS,
+        [
+          ok.map((m) => m.row.id),
+          ok.map((m) => m.time),
+          ok.map((m) => m.profileId),
+          ok.map((m) => m.identity.type),
+          ok.map((m) => m.identity.value),
+          profiles.map((p) => p.id),
+          profiles.map((p) => p.revision),
+        ],
+      );
+      await queryNamed(client, 'event-mark-processed', SQL.MARK_PROCESSED, [
+        shard,
         ok.map((m) => m.row.id),
-        ok.map((m) => m.time),
-        ok.map((m) => m.profileId),
-        ok.map((m) => m.identity.type),
-        ok.map((m) => m.identity.value),
-        profiles.map((p) => p.id),
-        profiles.map((p) => p.revision),
       ]);
-      await client.query(SQL.MARK_PROCESSED, [shard, ok.map((m) => m.row.id)]);
       if (poison.length > 0) {
         await client.query(SQL.MARK_FAILED, [
           shard,
@@ -195,7 +204,12 @@ export class EventApplier {
       }
       const rates = this.rates(ok);
       if (rates.keys.length > 0) {
-        await client.query(SQL.ADD_RATES, [rates.keys, rates.minutes, rates.counts, shard]);
+        await queryNamed(client, 'event-add-rates', SQL.ADD_RATES, [
+          rates.keys,
+          rates.minutes,
+          rates.counts,
+          shard,
+        ]);
       }
       return recordedChanges(client, rows[0].recorded);
     });
@@ -213,14 +227,19 @@ export class EventApplier {
     const key = (i: { type: string; value: string }) => `${i.type}\u0000${i.value}`;
     const identities = [...new Map(messages.map((m) => [key(m.identity), m.identity])).values()];
     for (let attempt = 1; ; attempt++) {
-      const current = await client.query<{
+      const current = await queryNamed<{
         type: string;
         value: string;
         profile_id: string | null;
-      }>(SQL.CURRENT_PROFILES, [identities.map((i) => i.type), identities.map((i) => i.value)]);
+      }>(client, 'event-current-profiles', SQL.CURRENT_PROFILES, [
+        identities.map((i) => i.type),
+        identities.map((i) => i.value),
+      ]);
       const profileOf = new Map(current.rows.map((r) => [key(r), r.profile_id]));
       for (const m of messages) m.profileId = profileOf.get(key(m.identity)) ?? m.profileId;
-      const locked = await client.query<LockedProfile & { merged_into: string | null }>(
+      const locked = await queryNamed<LockedProfile & { merged_into: string | null }>(
+        client,
+        'event-lock-profiles',
         SQL.LOCK_PROFILES_SHARED,
         [[...new Set(messages.map((m) => m.profileId))]],
       );
