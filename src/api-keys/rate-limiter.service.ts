@@ -22,6 +22,11 @@ if ttl < 0 then
 end
 return {count, ttl}`;
 
+// The script is sent once per connection (ioredis's defineCommand: EVALSHA, EVAL when Redis does
+// not have it yet), not with every count.
+const HIT_COMMAND = 'traitbaseRateHit';
+type HitCommand = (key: string, windowMs: number, requests: number) => Promise<[number, number]>;
+
 // Whose counter it is, for the refusal's message and the one log line per window.
 export interface Counted {
   // In the Redis key: a key id, or a hash (never a raw address).
@@ -53,6 +58,7 @@ export class RateLimiter {
   ) {
     this.defaultLimit = config.rateLimit === undefined ? DEFAULT_RATE_LIMIT : config.rateLimit;
     this.prefix = `traitbase:${config.databaseSchema}:rate`;
+    if (!(HIT_COMMAND in redis)) redis.defineCommand(HIT_COMMAND, { numberOfKeys: 1, lua: HIT });
   }
 
   // The key's own limit, else RATE_LIMIT; null: not limited.
@@ -113,10 +119,8 @@ export class RateLimiter {
   ): Promise<{ count: number; ttlMs: number } | null> {
     if (this.redis.status !== 'ready') return this.failOpen();
     try {
-      const [count, ttlMs] = (await this.redis.eval(HIT, 1, key, windowMs, requests)) as [
-        number,
-        number,
-      ];
+      const hit = (this.redis as unknown as Record<typeof HIT_COMMAND, HitCommand>)[HIT_COMMAND];
+      const [count, ttlMs] = await hit.call(this.redis, key, windowMs, requests);
       if (this.failingOpen) {
         this.failingOpen = false;
         this.logger.log('counting requests against rate limits again');

@@ -158,6 +158,14 @@ describe('per-key rate limits (OWASP API4: unrestricted resource consumption)', 
     expect((await viewer(plain.key)).status).toBe(200);
   });
 
+  it('keeps counting when Redis has lost its scripts (a restart, SCRIPT FLUSH)', async () => {
+    const limited = await keyWith(THREE_A_MINUTE);
+    expect((await rest(limited.key)).status).toBe(404);
+    await t.app.get<Redis>(REDIS).script('FLUSH');
+    for (let i = 0; i < 2; i++) expect((await rest(limited.key)).status).toBe(404);
+    expect((await rest(limited.key)).status).toBe(429);
+  });
+
   it('lets a key in again once its window has passed', async () => {
     const limited = await keyWith({ requests: 2, windowSeconds: 1 });
     // Sent together they share a window unless the machine stalls; then the next try does.
