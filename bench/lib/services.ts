@@ -1,14 +1,21 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { freePort } from '../../test/utils/server-process';
 import { BENCH_DATABASE_URL } from './bench-db';
 import { serviceHeapFlags } from './heap-flags';
 import { vmHwmKb } from './proc-status';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const build = require('../../scripts/build') as {
+  ENTRY: string;
+  buildIfStale: (stdio: unknown) => number;
+};
+
 // Services under test, each in its own process pinned to SERVICE_CPU, so the load generator (on
-// the other CPU) never shares their event loop. Started like test/utils/server-process.ts starts
-// src/main.ts, plus the CPU pin and the heap limit the service ships with.
+// the other CPU) never shares their event loop. The product runs as `npm start` runs it: the
+// built server (dist/, rebuilt first when older than its sources) with the heap limit it ships
+// with; baselines run from TypeScript.
 const REPO_ROOT = join(__dirname, '../..');
 export const SERVICE_CPU = '0';
 export const LOAD_CPU = '1';
@@ -41,8 +48,8 @@ const running = new Set<ChildProcess>();
 process.once('exit', () => running.forEach((c) => c.kill('SIGKILL')));
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => process.exit(1));
 
-// A TypeScript entry point in its own process, pinned to the service CPU (or `cpu`); `probe` is a
-// path that answers (below 500) once it listens.
+// An entry point (TypeScript, or built JavaScript) in its own process, pinned to the service CPU
+// (or `cpu`); `probe` is a path that answers (below 500) once it listens.
 export async function startPinned(
   script: string,
   env: Record<string, string>,
@@ -57,8 +64,7 @@ export async function startPinned(
       cpu,
       process.execPath,
       ...serviceHeapFlags({ ...process.env, NODE_OPTIONS: '' }),
-      '-r',
-      '@swc-node/register',
+      ...(script.endsWith('.ts') ? ['-r', '@swc-node/register'] : []),
       join(REPO_ROOT, script),
     ],
     {
@@ -91,8 +97,21 @@ export async function startPinned(
 
 export const BENCH_WRITE_KEY = `bench_${randomBytes(16).toString('hex')}`;
 
-// The product as shipped (src/main.ts) on the bench database; `env` adds or overrides settings
-// (PROFILE_CACHE_SIZE, …).
+let built = false;
+
+// The built server, rebuilt once per benchmark process when its sources changed.
+function builtEntry(): string {
+  if (!built) {
+    // The build's output goes to stderr: a figure's stdout is its JSON line.
+    const status = build.buildIfStale(['ignore', 2, 2]);
+    if (status !== 0) throw new Error(`npm run build exited with ${status}`);
+    built = true;
+  }
+  return relative(REPO_ROOT, build.ENTRY);
+}
+
+// The product as shipped (the built src/main.ts) on the bench database; `env` adds or overrides
+// settings (PROFILE_CACHE_SIZE, …).
 export function startTraitbase(
   schema: string,
   role: 'api' | 'worker',
@@ -101,7 +120,7 @@ export function startTraitbase(
   cpu = SERVICE_CPU,
 ): Promise<Service> {
   return startPinned(
-    'src/main.ts',
+    builtEntry(),
     {
       DATABASE_URL: BENCH_DATABASE_URL,
       DATABASE_SCHEMA: schema,
