@@ -43,6 +43,43 @@ describe.each(WRITE_PATHS)('trait write path ($path)', ({ config }) => {
       [traitName],
     );
 
+  it('accepts concurrent writes of one trait that name no observedAt: each is a value of its own instant, none refused', async () => {
+    const user = { type: 'user_id', value: randomUUID() };
+    const values = Array.from({ length: 40 }, (_, i) => i);
+    const results = await Promise.all(
+      values.map((value) =>
+        gql<any>(
+          t.url,
+          WRITE,
+          { input: { rows: [{ identity: user, trait: level.name, value }] } },
+          key,
+        ),
+      ),
+    );
+    for (const r of results)
+      expect(r.data.writeTraits).toMatchObject({ accepted: 1, rejected: [] });
+    // Every write is a revision, at an instant of its own; the current value is the latest one's.
+    const [{ revisions, instants }] = await sql<{ revisions: string; instants: string }>(
+      t,
+      `SELECT count(*) AS revisions, count(DISTINCT r.valid_from) AS instants
+       FROM trait_revision r JOIN identity i ON i.profile_id = r.profile_id
+       JOIN trait_definition d ON d.id = r.trait_id
+       WHERE i.type = 'user_id' AND i.value = $1 AND d.name = $2`,
+      [user.value, level.name],
+    );
+    expect(Number(instants)).toBe(Number(revisions));
+    const [latest] = await sql<{ value: number }>(
+      t,
+      `SELECT r.value FROM trait_revision r JOIN identity i ON i.profile_id = r.profile_id
+       JOIN trait_definition d ON d.id = r.trait_id
+       WHERE i.type = 'user_id' AND i.value = $1 AND d.name = $2
+       ORDER BY r.valid_from DESC LIMIT 1`,
+      [user.value, level.name],
+    );
+    const current = await gql<any>(t.url, PROFILE, { id: user, name: level.name }, key);
+    expect(current.data.profile.trait.value).toBe(latest.value);
+  });
+
   it('writing the same batch twice creates no revision and bumps no profile the second time', async () => {
     const users = Array.from({ length: 50 }, () => randomUUID());
     const observedAt = new Date(Date.now() - 60_000).toISOString();

@@ -3,6 +3,7 @@ import { NormalizedIdentity, normalizeIdentity } from '../identity/identity-norm
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { checkTraitValue } from './trait-value.validator';
 import type { RejectedRow, TraitWriteRow } from './trait-write.types';
+import { writeInstant } from './write-instant';
 
 // Observations more than this far in the future are clock errors, not facts.
 const MAX_FUTURE_MS = 60 * 60 * 1000;
@@ -95,7 +96,7 @@ export function stageRows(
 ): StagedRows {
   const staged: StagedRow[] = [];
   const rejected: RejectedRow[] = [];
-  const instants: Instants = { now, nowIso: now.toISOString(), parsed: new Map() };
+  const instants: Instants = { now, nowIso: writeInstant(now), parsed: new Map() };
   rows.forEach((row, index) => {
     const def = defs.get(row?.trait);
     if (!def)
