@@ -142,7 +142,7 @@ describe('event inbox queue', () => {
       const generic = await genericPlan(
         MARK_PROCESSED,
         '(int, bigint[])',
-        `(${shard}, '{${batch}}')`,
+        `(${shard}, '{${batch.join(',')}}')`,
       );
       expect(generic).toContain('"Index Name":"event_inbox_pending_pk"');
       expect(generic).toMatch(
