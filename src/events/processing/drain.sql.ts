@@ -5,9 +5,8 @@ import { FEED_SYSTEM_COLUMNS, FEED_SYSTEM_VALUES } from '../../feed/feed.sql';
 
 // $1 shard, $2 limit, $3 events feeding traits, $4 identity paths (identity.yaml): path_values[i]
 // is the string or number at $4[i], else null; $5 the last id of the drain's previous batch (the
-// lowest bigint for its first): the rows that batch took off the queue are still in the shard's
-// index until vacuum, and starting after them skips stepping over each of them (bench/ingest:
-// ~28 ms of a 33 ms fetch went to ~4,000 such entries)
+// lowest bigint for its first): the rows that batch took off the queue stay in the shard's index
+// until vacuum, and starting after them skips stepping over them
 export const FETCH_PENDING = `
 SELECT id, source_id, message_id, type, event, received_at, schema_version,
        payload->>'userId' AS user_id, payload->>'anonymousId' AS anonymous_id,
