@@ -203,7 +203,7 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
   it('gives a durable consumer every change once, in order per profile, across concurrent writers', async () => {
     const seen: FeedChange[] = [];
     const name = `test-${randomUUID()}`;
-    t.app.get(FeedConsumers).register({
+    await t.app.get(FeedConsumers).register({
       name,
       kinds: ['trait'],
       batchSize: 37,
@@ -247,7 +247,7 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
   it('a transaction left open elsewhere does not hold a durable consumer back; one in this schema does', async () => {
     const handled = new Set<string>();
     const name = `horizon-${randomUUID()}`;
-    t.app.get(FeedConsumers).register({
+    await t.app.get(FeedConsumers).register({
       name,
       kinds: ['trait'],
       handle: (changes) => {
@@ -301,7 +301,7 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
     let idle = true;
     const handled: string[] = [];
     const name = `idle-${randomUUID()}`;
-    t.app.get(FeedConsumers).register({
+    await t.app.get(FeedConsumers).register({
       name,
       kinds: ['trait'],
       idle: () => Promise.resolve(idle),
@@ -340,7 +340,7 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
     let calls = 0;
     const handled: number[] = [];
     const name = `flaky-${randomUUID()}`;
-    t.app.get(FeedConsumers).register({
+    await t.app.get(FeedConsumers).register({
       name,
       handle: async (changes, tx) => {
         calls += 1;

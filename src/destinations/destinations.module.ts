@@ -58,7 +58,7 @@ export class DestinationsModule implements OnModuleInit {
 
   onModuleInit(): void {
     let touched: string[] = [];
-    this.consumers.register({
+    void this.consumers.register({
       name: DESTINATIONS_CONSUMER,
       kinds: ['trait', 'audience'],
       batchSize: 500,

@@ -22,13 +22,16 @@ export class FeedConsumers implements OnApplicationBootstrap, OnApplicationShutd
     private readonly listener: FeedListener,
   ) {}
 
-  register(consumer: DurableConsumer): void {
+  // Resolves once the consumer knows where it starts reading (a new one: the horizon at that
+  // moment), so a change committed after that is the consumer's; a consumer registered before the
+  // process starts its consumers (a module's init) starts with them, and this resolves at once.
+  register(consumer: DurableConsumer): Promise<void> {
     if (this.runners.has(consumer.name)) {
       throw new Error(`feed consumer ${consumer.name} is registered twice`);
     }
     const runner = new ConsumerRunner(this.db, this.config.databaseSchema, consumer);
     this.runners.set(consumer.name, runner);
-    if (this.started) void runner.start();
+    return this.started ? runner.start() : Promise.resolve();
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -9,7 +9,7 @@ import { FeedConsumers } from '../../src/feed/feed-consumers.service';
 async function main(): Promise<void> {
   const config = toAppConfig(validateEnv({ ...process.env, TRAITBASE_ROLE: 'worker' }));
   const app = await createApp(config, 'warn');
-  app.get(FeedConsumers).register({
+  void app.get(FeedConsumers).register({
     name: 'crash-test',
     kinds: ['trait'],
     batchSize: 250,

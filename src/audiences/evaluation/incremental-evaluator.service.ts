@@ -42,7 +42,7 @@ export class IncrementalEvaluator implements OnModuleInit {
   }
 
   onModuleInit(): void {
-    this.consumers.register({
+    void this.consumers.register({
       name: AUDIENCE_CONSUMER,
       kinds: KINDS,
       batchSize: 500,
