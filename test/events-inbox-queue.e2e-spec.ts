@@ -4,7 +4,6 @@ import { ERASURE_COVERAGE } from '../src/erasure/erasure-coverage';
 import { MARK_PROCESSED } from '../src/events/processing/drain.sql';
 import { InboxSweeper } from '../src/events/processing/inbox-sweeper.service';
 import { post, trackMessage } from './factories/event.factory';
-import { TEST_DATABASE_URL } from './utils/env';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
@@ -34,7 +33,7 @@ describe('event inbox queue', () => {
   // The plan Postgres makes of a statement once for any values (a named statement's generic plan).
   const genericPlan = async (text: string, types: string, values: string): Promise<string> => {
     const client = new Client({
-      connectionString: TEST_DATABASE_URL,
+      connectionString: t.db.url,
       options: `-c search_path=${t.db.schema} -c plan_cache_mode=force_generic_plan`,
     });
     await client.connect();

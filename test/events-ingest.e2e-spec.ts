@@ -10,7 +10,6 @@ import {
   trackMessage,
   waitForInboxDrained,
 } from './factories/event.factory';
-import { TEST_DATABASE_URL } from './utils/env';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
@@ -279,10 +278,12 @@ describe('event ingestion (Segment HTTP API)', () => {
     const userId = `late-${randomUUID()}`;
     const lateId = randomUUID();
     // An ingestion transaction that took its inbox id first and commits last.
-    const late = new Client({ connectionString: TEST_DATABASE_URL });
+    const late = new Client({
+      connectionString: t.db.url,
+      options: `-c search_path=${t.db.schema}`,
+    });
     await late.connect();
     try {
-      await late.query(`SET search_path TO "${t.db.schema}"`);
       await late.query('BEGIN');
       await late.query(
         `WITH m AS (
