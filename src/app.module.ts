@@ -4,7 +4,6 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, MercuriusDriverConfig } from '@nestjs/mercurius';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { ApiKeysModule } from './api-keys/api-keys.module';
-import { AddressLimiter } from './api-keys/address-limiter.service';
 import { AudiencesModule } from './audiences/audiences.module';
 import { HttpExceptionFilter } from './common/errors/http-exception.filter';
 import { APP_CONFIG, AppConfigModule } from './config/config.module';
@@ -44,7 +43,7 @@ export class AppModule {
         GraphQLModule.forRootAsync<MercuriusDriverConfig>({
           driver: MercuriusDriver,
           imports: [ProfilesModule, ApiKeysModule],
-          inject: [APP_CONFIG, ProfilesLoaderFactory, AddressLimiter],
+          inject: [APP_CONFIG, ProfilesLoaderFactory],
           useFactory: graphqlOptions,
         }),
         RedisModule,

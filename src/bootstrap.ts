@@ -7,6 +7,7 @@ import { ApiFastifyAdapter } from './common/http/api-fastify-adapter';
 import { useJsonBodyParser } from './common/http/json-body';
 import { createValidationPipe } from './common/validation-pipe';
 import type { AppConfig } from './config/configuration';
+import { useGraphqlWs } from './graphql/ws/use-graphql-ws';
 import { requestContext, requestId } from './logging/request-context';
 import { httpRequests } from './metrics/metrics';
 import { labelRequestSpan } from './tracing/request-span';
@@ -44,6 +45,7 @@ export async function createApp(
   }
   const fastify = app.getHttpAdapter().getInstance();
   useJsonBodyParser(app);
+  useGraphqlWs(app, config);
   // Every log line of a request carries its id, which the response returns as X-Request-Id.
   fastify.addHook('onRequest', (req, reply, done) => {
     void reply.header('x-request-id', req.id);

@@ -145,6 +145,84 @@ describe('profileChanged subscription', () => {
     });
   });
 
+  it('subscribers of one change share a push only when their scopes and traits match', async () => {
+    const id = user();
+    await write(id, { [level.name]: 1 });
+    const subs = {
+      reader: subscribe(client(readKey), { identity: id }),
+      reader2: subscribe(client(readKey), { identity: id }),
+      readerLevel: subscribe(client(readKey), { identity: id, traits: [level.name] }),
+      pii: subscribe(client(piiKey), { identity: id }),
+      piiEmail: subscribe(client(piiKey), { identity: id, traits: [email.name] }),
+    };
+    await live(Object.values(subs), 5);
+    const mail = `${randomUUID()}@example.org`;
+    await write(id, { [level.name]: 2, [email.name]: mail });
+    await waitFor(
+      'every subscriber',
+      () => Object.values(subs).every((x) => x.received.length >= 1),
+      {
+        everyMs: 20,
+      },
+    );
+    const seen = Object.fromEntries(
+      Object.entries(subs).map(([k, x]) => [
+        k,
+        x.received.flatMap((r) => r.message.changes.map((c) => [c.name, c.after])),
+      ]),
+    );
+    expect(seen).toEqual({
+      reader: [[level.name, 2]],
+      reader2: [[level.name, 2]],
+      readerLevel: [[level.name, 2]],
+      pii: [
+        [level.name, 2],
+        [email.name, mail],
+      ],
+      piiEmail: [[email.name, mail]],
+    });
+    for (const x of Object.values(subs)) x.stop();
+    await waitFor('the server to drop them', () => hub.subscribers === 0, {
+      everyMs: 20,
+      timeoutMs: 20_000,
+    });
+  });
+
+  it('answers queries over the same WebSocket, checked by the rules HTTP applies', async () => {
+    const c = client(readKey);
+    const ask = (query: string) =>
+      new Promise<{ data?: unknown; errors?: unknown[] }>((resolve) => {
+        let last: { data?: unknown; errors?: unknown[] } = {};
+        c.subscribe(
+          { query },
+          {
+            next: (r) => (last = r as typeof last),
+            error: (e) => resolve({ errors: Array.isArray(e) ? e : [e] }),
+            complete: () => resolve(last),
+          },
+        );
+      });
+    expect(await ask('{ viewer { scopes } }')).toEqual({
+      data: { viewer: { scopes: ['profile:read'] } },
+    });
+    const deep = `{ __type(name: "Profile") { fields { type { ${'ofType { '.repeat(7)}name${' }'.repeat(7)} } } } }`;
+    expect(await ask(deep)).toEqual({
+      errors: [
+        {
+          message: '`unnamedQuery query depth (11) exceeds the query depth limit of 10`',
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ],
+    });
+    const unknown = await ask('{ nope }');
+    expect(unknown.errors).toEqual([
+      expect.objectContaining({
+        message: 'Cannot query field "nope" on type "Query".',
+        extensions: { code: 'BAD_USER_INPUT' },
+      }),
+    ]);
+  });
+
   it('sends only the traits asked for, and names an unknown or unreadable one', async () => {
     const id = user();
     await write(id, { [level.name]: 1 });

@@ -10,7 +10,7 @@ import type { LiveBatch } from '../feed/live-batch';
 import { IdentityService } from '../identity/identity.service';
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { TraitRegistry } from '../trait-definitions/trait-registry.service';
-import { ProfileStream, StreamOwner } from './profile-stream';
+import { ProfileStream, SharedMessages, StreamOwner } from './profile-stream';
 
 const TRAIT_KINDS = new Set<string>(['trait', 'audience', 'correction']);
 
@@ -170,14 +170,15 @@ export class ChangeHub implements StreamOwner, OnModuleInit, OnModuleDestroy {
     const defs = await this.definitions(names);
     for (const g of groups) {
       const targets = only ?? [...(this.byProfile.get(g[0].profileId) ?? [])];
+      const shared: SharedMessages = new Map();
       for (let i = 0; i < targets.length; i++) {
         // Each push is executed and sent by the GraphQL layer in the turn it is offered: a change
         // to a profile with a thousand subscribers would hold the event loop (and the answer to
         // the write that made it) for the whole fan-out (docs/realtime.md, "Fan-out").
         if (i > 0 && i % PUSHES_PER_TURN === 0) await setImmediate();
         const s = targets[i];
-        if (catchingUp) s.offerNow(g[0].profileId, g, defs);
-        else s.offer(g[0].profileId, g, defs);
+        if (catchingUp) s.offerNow(g[0].profileId, g, defs, shared);
+        else s.offer(g[0].profileId, g, defs, shared);
       }
     }
   }

@@ -1,9 +1,16 @@
 import type { Principal } from '../api-keys/scopes';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { sharePayload } from '../common/graphql/shared-payload';
 import type { FeedChange } from '../feed/feed-change';
 import type { TraitDef } from '../trait-definitions/trait-def';
 import { maskChange } from './change-mask';
 import type { ProfileChangeMessage } from './profile-change';
+
+// What one group of changes became for the subscribers offered it so far, by what decides it
+// (the key's scopes, the traits asked for, the changes not yet delivered, the profile followed):
+// subscribers that would receive equal messages receive the same one, which the GraphQL layer
+// executes and serialises once (src/graphql/ws).
+export type SharedMessages = Map<string, ProfileChangeMessage | null>;
 
 // A subscriber that reads this much slower than its profile changes is cut off; it can resume
 // from its last position.
@@ -22,6 +29,8 @@ export interface StreamOwner {
 export class ProfileStream implements AsyncIterableIterator<ProfileChangeMessage> {
   following: string;
   private readonly delivered = new Map<string, number>();
+  // What masking depends on: the key's scopes and the traits asked for.
+  private readonly maskKey: string;
   private readonly queue: ProfileChangeMessage[] = [];
   private waiting: ((r: IteratorResult<ProfileChangeMessage>) => void) | null = null;
   private failure: Error | null = null;
@@ -44,6 +53,7 @@ export class ProfileStream implements AsyncIterableIterator<ProfileChangeMessage
     after: number | null,
   ) {
     this.following = profileId;
+    this.maskKey = `${[...principal.scopes].sort().join(' ')}\u0000${traits ? [...traits].sort().join(' ') : '*'}`;
     if (after !== null) this.delivered.set(profileId, after);
     else this.held = null;
   }
@@ -53,13 +63,14 @@ export class ProfileStream implements AsyncIterableIterator<ProfileChangeMessage
     profileId: string,
     changes: FeedChange[],
     defs: ReadonlyMap<string, TraitDef | undefined>,
+    shared?: SharedMessages,
   ): void {
     if (this.closed) return;
     if (this.held) {
       this.held.push({ profileId, changes, defs });
       return;
     }
-    this.offerNow(profileId, changes, defs);
+    this.offerNow(profileId, changes, defs, shared);
   }
 
   // Past the hold: catch-up pages go straight here.
@@ -67,6 +78,7 @@ export class ProfileStream implements AsyncIterableIterator<ProfileChangeMessage
     profileId: string,
     changes: FeedChange[],
     defs: ReadonlyMap<string, TraitDef | undefined>,
+    shared?: SharedMessages,
   ): void {
     if (this.closed) return;
     const last = this.delivered.get(profileId) ?? 0;
@@ -86,12 +98,28 @@ export class ProfileStream implements AsyncIterableIterator<ProfileChangeMessage
         this.owner.relocate(this);
       }
     }
+    const key = `${this.maskKey}\u0000${this.following}\u0000${moved}\u0000${fresh[0].position}\u0000${fresh.length}`;
+    let message = shared?.get(key);
+    if (message === undefined) {
+      message = this.message(profileId, fresh, defs, moved);
+      shared?.set(key, message);
+    }
+    if (message) this.push(message);
+  }
+
+  // What this subscriber receives of changes not delivered yet; null when nothing it may see.
+  private message(
+    profileId: string,
+    fresh: FeedChange[],
+    defs: ReadonlyMap<string, TraitDef | undefined>,
+    moved: boolean,
+  ): ProfileChangeMessage | null {
     const visible = fresh
       .map((c) => maskChange(c, this.principal, defs, this.traits))
       .filter((c): c is FeedChange => c !== null);
-    if (visible.length === 0 && !moved) return;
+    if (visible.length === 0 && !moved) return null;
     const tail = fresh[fresh.length - 1];
-    this.push({
+    return sharePayload({
       profileId,
       following: this.following,
       revision: tail.revision,
