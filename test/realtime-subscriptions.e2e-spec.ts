@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import WebSocket from 'ws';
 import { ApiKeysService } from '../src/api-keys/api-keys.service';
 import { IdentityResolver } from '../src/identity/resolve/identity-resolver.service';
 import { ChangeHub } from '../src/realtime/change-hub.service';
@@ -77,6 +78,19 @@ describe('profileChanged subscription', () => {
       expect(closed.map((e) => [e.code, e.reason])).toEqual([[4403, 'Forbidden']]);
       expect(s.errors).toEqual([expect.objectContaining({ code: 4403, reason: 'Forbidden' })]);
     }
+  });
+
+  it('closes a socket of the retired subscriptions-transport-ws protocol, or one never initialised', async () => {
+    const closeOf = (protocol: string) =>
+      new Promise<[number, string]>((resolve) => {
+        const ws = new WebSocket(`${t.url.replace(/^http/, 'ws')}/graphql`, protocol);
+        ws.on('close', (code, reason) => resolve([code, reason.toString()]));
+      });
+    expect(await closeOf('graphql-ws')).toEqual([4406, 'Subprotocol not acceptable']);
+    expect(await closeOf('graphql-transport-ws')).toEqual([
+      4408,
+      'Connection initialisation timeout',
+    ]);
   });
 
   it('pushes each change with before, after and provenance, masked by scope', async () => {
