@@ -13,6 +13,7 @@ import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.
 import { TEST_REDIS_URL } from './utils/env';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { schemaClient } from './utils/test-schema';
 import { waitFor } from './utils/wait';
 import { WRITE_PATHS } from './utils/write-paths';
 
@@ -173,11 +174,7 @@ describe.each(WRITE_PATHS)('change feed ($path)', ({ config }) => {
 
   it('delivers a committed batch nobody announced, from the tail', async () => {
     const profileId = randomUUID();
-    const client = new Client({
-      connectionString: t.db.url,
-      options: `-c search_path=${t.db.schema}`,
-    });
-    await client.connect();
+    const client = await schemaClient(t.db);
     try {
       // A writer that committed and died before announcing.
       await client.query(

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { distributionProblems, KNOWN_DEPARTURES } from '../src/database/distribution';
-import { createTestSchema, TestSchema } from './utils/test-schema';
+import { createTestSchema, schemaClient, TestSchema } from './utils/test-schema';
 
 // The schema stays distributable by profile (Citus): read from the catalog of a freshly migrated
 // schema, not asserted in docs. docs/scaling.md explains the rules.
@@ -10,8 +10,7 @@ describe('distribution by profile', () => {
 
   beforeAll(async () => {
     db = await createTestSchema();
-    client = new Client({ connectionString: db.url, options: `-c search_path=${db.schema}` });
-    await client.connect();
+    client = await schemaClient(db);
   });
   afterAll(async () => {
     await client.end();

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { ERASURE_COVERAGE } from '../src/erasure/erasure-coverage';
 import { MARK_PROCESSED } from '../src/events/processing/drain.sql';
 import { InboxSweeper } from '../src/events/processing/inbox-sweeper.service';
@@ -7,6 +6,7 @@ import { post, trackMessage } from './factories/event.factory';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { schemaClient } from './utils/test-schema';
 
 // The inbox's queue (event_inbox_pending) without workers (API role): what acceptance enqueues,
 // what retention keeps and what erasure takes off the queue.
@@ -32,11 +32,7 @@ describe('event inbox queue', () => {
   };
   // The plan Postgres makes of a statement once for any values (a named statement's generic plan).
   const genericPlan = async (text: string, types: string, values: string): Promise<string> => {
-    const client = new Client({
-      connectionString: t.db.url,
-      options: `-c search_path=${t.db.schema} -c plan_cache_mode=force_generic_plan`,
-    });
-    await client.connect();
+    const client = await schemaClient(t.db, '-c plan_cache_mode=force_generic_plan');
     try {
       await client.query(`PREPARE generic${types} AS ${text}`);
       const { rows } = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE generic${values}`);

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
-import { Client } from 'pg';
 import { shardOf } from '../src/events/ingest/shard';
 import {
   definitionsDir,
@@ -14,6 +13,7 @@ import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { schemaClient } from './utils/test-schema';
 import { waitFor } from './utils/wait';
 
 const ORDER_PLAN = {
@@ -278,11 +278,7 @@ describe('event ingestion (Segment HTTP API)', () => {
     const userId = `late-${randomUUID()}`;
     const lateId = randomUUID();
     // An ingestion transaction that took its inbox id first and commits last.
-    const late = new Client({
-      connectionString: t.db.url,
-      options: `-c search_path=${t.db.schema}`,
-    });
-    await late.connect();
+    const late = await schemaClient(t.db);
     try {
       await late.query('BEGIN');
       await late.query(

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import { DomainError, ErrorCode } from '../src/common/errors/domain-error';
 import { IdentityPreviewService } from '../src/identity/preview/identity-preview.service';
 import { IdentityResolver } from '../src/identity/resolve/identity-resolver.service';
@@ -8,6 +7,7 @@ import { TraitWriter } from '../src/traits/trait-writer.service';
 import { insertTraitDefinitions, traitSpec } from './factories/trait-definition.factory';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { schemaClient } from './utils/test-schema';
 import { waitFor } from './utils/wait';
 
 const WRITERS = 8;
@@ -176,11 +176,7 @@ describe('identity resolution under concurrent writers', () => {
     ]);
     // Another writer holds profile A, merges it into B and commits while our resolution waits for
     // A's lock — after it read where anonymous_id a was.
-    const other = new Client({
-      connectionString: t.db.url,
-      options: `-c search_path=${t.db.schema}`,
-    });
-    await other.connect();
+    const other = await schemaClient(t.db);
     try {
       await other.query('BEGIN');
       await other.query('SELECT id FROM profile WHERE id = $1 FOR UPDATE', [a.profileId]);

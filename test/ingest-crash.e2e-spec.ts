@@ -2,10 +2,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { basicAuth, trackMessage } from './factories/event.factory';
 import { TEST_REDIS_URL } from './utils/env';
-import { createTestSchema, TestSchema } from './utils/test-schema';
+import { createTestSchema, schemaClient, TestSchema } from './utils/test-schema';
 
 const EVENTS = 20_000;
 const PER_BATCH = 100;
@@ -65,8 +64,7 @@ describe('durable acceptance across a SIGKILL', () => {
   }
 
   async function query<T>(text: string, params: unknown[] = []): Promise<T[]> {
-    const client = new Client({ connectionString: db.url, options: `-c search_path=${db.schema}` });
-    await client.connect();
+    const client = await schemaClient(db);
     try {
       return (await client.query(text, params)).rows as T[];
     } finally {

@@ -1,6 +1,5 @@
 import { Queue } from 'bullmq';
 
-import { Client } from 'pg';
 import { queuePrefix } from '../src/queue/queue.module';
 import { NOTEBOOK_QUEUE } from '../src/sources/notebook/notebook.queue';
 import {
@@ -10,7 +9,7 @@ import {
 } from './factories/trait-definition.factory';
 import { TEST_REDIS_URL } from './utils/env';
 import { freePort, ServerProcess, startServerProcess, waitForHealth } from './utils/server-process';
-import { createTestSchema, TestSchema } from './utils/test-schema';
+import { createTestSchema, schemaClient, TestSchema } from './utils/test-schema';
 
 jest.setTimeout(120_000);
 
@@ -71,8 +70,7 @@ describe('scheduled notebooks with two worker processes', () => {
     await Promise.all(workers.map((w, i) => waitForHealth(w, ports[i], 90_000)));
 
     // Let the scheduler tick a few times while both consume the queue.
-    const client = new Client({ connectionString: db.url, options: `-c search_path=${db.schema}` });
-    await client.connect();
+    const client = await schemaClient(db);
     try {
       const until = Date.now() + 60_000;
       let runs = 0;

@@ -5,7 +5,7 @@ import { createApp } from '../src/bootstrap';
 import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
 import { startTestApp, TestApp } from './utils/test-app';
-import { createTestSchema } from './utils/test-schema';
+import { createTestSchema, schemaClient } from './utils/test-schema';
 
 // Jest applies testTimeout only globally, not from the e2e project's config.
 jest.setTimeout(60_000);
@@ -235,11 +235,7 @@ describe('an invalid definitions folder stops the start', () => {
       await expect(started).rejects.toThrow(
         `${join(dir, 'b.yaml')}:3:13: traits[0].name: trait "level" is already declared at ${join(dir, 'a.yaml')}:3:13`,
       );
-      const client = await import('pg').then(
-        ({ Client }) =>
-          new Client({ connectionString: db.url, options: `-c search_path=${db.schema}` }),
-      );
-      await client.connect();
+      const client = await schemaClient(db);
       const { rows } = await client.query<{ count: string }>(
         'SELECT count(*) FROM trait_definition',
       );

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
 import { ApiTraitWrites } from '../src/traits/api-trait-writes.service';
 import type { TraitWriteRow } from '../src/traits/trait-write.types';
 import { MAX_BATCH_ROWS, TraitWriter } from '../src/traits/trait-writer.service';
@@ -8,6 +7,7 @@ import { gql } from './utils/graphql-request';
 import { createKey } from './utils/keys';
 import { count, sql } from './utils/sql';
 import { startTestApp, TestApp } from './utils/test-app';
+import { schemaClient } from './utils/test-schema';
 import { WRITE_PATHS } from './utils/write-paths';
 
 const WRITE = `mutation W($input: WriteTraitsInput!) {
@@ -129,11 +129,7 @@ describe.each(WRITE_PATHS)('trait write path ($path)', ({ config }) => {
     );
     const feedBefore = await count(t, 'SELECT count(*) AS n FROM change_feed');
 
-    const locker = new Client({
-      connectionString: t.db.url,
-      options: `-c search_path=${t.db.schema}`,
-    });
-    await locker.connect();
+    const locker = await schemaClient(t.db);
     try {
       await locker.query('BEGIN');
       await locker.query('SELECT 1 FROM profile WHERE id = $1 FOR UPDATE', [lockedId]);

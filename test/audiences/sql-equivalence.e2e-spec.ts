@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { CompileTarget } from '../../src/audiences/compile/compile-target';
 import { ruleSql, universeSql } from '../../src/audiences/compile/rule-sql';
 import { SqlParams } from '../../src/audiences/compile/sql-params';
@@ -9,7 +9,7 @@ import { evaluateRule } from '../../src/audiences/evaluate/rule-evaluator';
 import type { RuleContext } from '../../src/audiences/rule/rule-semantics';
 import { checkRule } from '../../src/audiences/rule/rule-validator';
 import type { Rule } from '../../src/audiences/rule/rule.types';
-import { createTestSchema, TestSchema } from '../utils/test-schema';
+import { createTestSchema, schemaClient, TestSchema } from '../utils/test-schema';
 import {
   AS_OF,
   MEMBERSHIPS,
@@ -69,8 +69,7 @@ describe('audience rules: compiled SQL and the in-memory evaluator agree', () =>
 
   beforeAll(async () => {
     db = await createTestSchema();
-    client = new Client({ connectionString: db.url, options: `-c search_path=${db.schema}` });
-    await client.connect();
+    client = await schemaClient(db);
     // Tiny tables with rolled-back rows make estimates large enough for JIT, which then costs
     // more than the query.
     await client.query('SET jit = off');

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
 import type { TraitSpec } from '../../src/trait-definitions/trait-spec';
+import { schemaClient } from '../utils/test-schema';
 
 export function uniqueName(prefix = 'trait'): string {
   return `${prefix}_${randomBytes(4).toString('hex')}`;
@@ -31,8 +31,7 @@ function freshnessSeconds(f: string | null): number | null {
 
 // Inserts definitions straight into a test schema (version 1), for tests of the read/write paths.
 export async function insertTraitDefinitions(url: string, schema: string, specs: TraitSpec[]): Promise<void> {
-  const client = new Client({ connectionString: url, options: `-c search_path=${schema}` });
-  await client.connect();
+  const client = await schemaClient({ url, schema });
   try {
     for (const s of specs) {
       await client.query(

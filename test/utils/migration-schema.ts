@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { revertLastMigration, runMigrations } from '../../src/database/migrate';
 import { TEST_DATABASE_URL } from './env';
+import { schemaClient } from './test-schema';
 
 export interface MigrationSchema {
   // Runs SQL on the schema; its rows.
@@ -21,8 +22,7 @@ export function migrationSchema(): MigrationSchema {
   let db: Client;
   beforeAll(async () => {
     await runMigrations(TEST_DATABASE_URL, schema);
-    db = new Client({ connectionString: TEST_DATABASE_URL, options: `-c search_path=${schema}` });
-    await db.connect();
+    db = await schemaClient({ url: TEST_DATABASE_URL, schema });
   });
   afterAll(async () => {
     await db.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);

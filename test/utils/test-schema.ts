@@ -30,3 +30,17 @@ export async function dropSchema(schema: string): Promise<void> {
     await client.end();
   }
 }
+
+// A connection of its own to a test schema (search_path set), connected; `settings` adds more
+// (`-c name=value …`). The caller ends it.
+export async function schemaClient(
+  db: { url: string; schema: string },
+  settings = '',
+): Promise<Client> {
+  const client = new Client({
+    connectionString: db.url,
+    options: `-c search_path=${db.schema}${settings ? ` ${settings}` : ''}`,
+  });
+  await client.connect();
+  return client;
+}
