@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   ExecutionArgs,
@@ -17,8 +18,7 @@ import { formatGraphqlErrors } from '../../common/graphql/error-formatter';
 import type { ProfilesLoaderFactory } from '../../profiles/profiles.loader';
 import { formatOnce, operationKey, sharedSubscribe } from './shared-subscribe';
 
-// graphql-ws's close code for a connection_init that is refused.
-export const FORBIDDEN_CLOSE_CODE = CloseCode.Forbidden;
+const logger = new Logger('GraphqlWs');
 
 type Params = Record<string, unknown> | undefined;
 
@@ -122,9 +122,11 @@ export function serveSocket(
       close: (code, reason) => socket.close(code, reason),
       onMessage: (cb) =>
         socket.on('message', (data: Buffer) => {
-          cb(data.toString()).catch((err: Error) =>
-            socket.close(CloseCode.InternalServerError, err.message.slice(0, 100)),
-          );
+          // What failed is logged by name only; the client is told no more than that it did.
+          cb(data.toString()).catch((err: Error) => {
+            logger.error(`a GraphQL WebSocket message failed: ${err.name}`);
+            socket.close(CloseCode.InternalServerError, 'Internal server error');
+          });
         }),
     },
     { socket, request },

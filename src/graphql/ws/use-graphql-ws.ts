@@ -7,14 +7,15 @@ import { ProfilesLoaderFactory } from '../../profiles/profiles.loader';
 import { graphqlValidationRules } from '../graphql.options';
 import { graphqlWsServer, serveSocket } from './graphql-ws.server';
 
-// WebSockets on /graphql are served by our graphql-ws server instead of Mercurius's own: the
-// route Mercurius registers for them (with @fastify/websocket) is kept, its WebSocket handler
-// replaced. To be called before the application initialises, when Mercurius registers its routes.
 // A route as @fastify/websocket reads it.
 interface WsRoute {
   url: string;
   wsHandler?: (socket: WebSocket, request: FastifyRequest) => void;
 }
+
+// WebSockets on /graphql are served by our graphql-ws server instead of Mercurius's own: the
+// route Mercurius registers for them (with @fastify/websocket) is kept, its WebSocket handler
+// replaced. To be called before the application initialises, when Mercurius registers its routes.
 
 export function useGraphqlWs(app: NestFastifyApplication, config: AppConfig): void {
   const fastify = app.getHttpAdapter().getInstance();
