@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
+  DocumentNode,
   ExecutionArgs,
   getOperationAST,
   GraphQLError,
@@ -11,6 +12,7 @@ import {
   ValidationRule,
 } from 'graphql';
 import { CloseCode, makeServer, ServerOptions } from 'graphql-ws';
+import { lru } from 'tiny-lru';
 import type { WebSocket } from 'ws';
 import type { AddressLimiter } from '../../api-keys/address-limiter.service';
 import type { Principal } from '../../api-keys/scopes';
@@ -19,6 +21,10 @@ import type { ProfilesLoaderFactory } from '../../profiles/profiles.loader';
 import { formatOnce, operationKey, sharedSubscribe } from './shared-subscribe';
 
 const logger = new Logger('GraphqlWs');
+
+// Operations parsed and validated, by their text: every client of a game sends the same few, and
+// validating one was most of a subscription's setup (as Mercurius keeps them for HTTP).
+const DOCUMENTS_CACHED = 1000;
 
 type Params = Record<string, unknown> | undefined;
 
@@ -57,6 +63,23 @@ export function graphqlWsServer(deps: GraphqlWsDeps): ReturnType<typeof makeServ
     if (!s) throw new Error('the GraphQL schema is not built yet');
     return s;
   };
+  const documents = lru<DocumentNode>(DOCUMENTS_CACHED);
+  const checked = (
+    query: string,
+  ): { document: DocumentNode } | { errors: readonly GraphQLError[] } => {
+    const cached = documents.get(query);
+    if (cached) return { document: cached };
+    let document;
+    try {
+      document = parse(query);
+    } catch (err) {
+      return { errors: [err as GraphQLError] };
+    }
+    const errors = validate(schema(), document, [...specifiedRules, ...deps.validationRules]);
+    if (errors.length > 0) return { errors };
+    documents.set(query, document);
+    return { document };
+  };
   const options: ServerOptions<Params, Extra> = {
     schema,
     // A missing, unknown or revoked key is refused here, before any subscribe, with 4403 Forbidden
@@ -72,14 +95,9 @@ export function graphqlWsServer(deps: GraphqlWsDeps): ReturnType<typeof makeServ
       return true;
     },
     onSubscribe: (ctx, _id, payload) => {
-      let document;
-      try {
-        document = parse(payload.query);
-      } catch (err) {
-        return [err as GraphQLError];
-      }
-      const errors = validate(schema(), document, [...specifiedRules, ...deps.validationRules]);
-      if (errors.length > 0) return errors;
+      const check = checked(payload.query);
+      if ('errors' in check) return check.errors;
+      const { document } = check;
       const args: ExecutionArgs = {
         schema: schema(),
         document,
