@@ -9,7 +9,7 @@ import type { ProfileChangeMessage } from './profile-change';
 // What one group of changes became for the subscribers offered it so far, by what decides it
 // (the key's scopes, the traits asked for, the changes not yet delivered, the profile followed):
 // subscribers that would receive equal messages receive the same one, which the GraphQL layer
-// executes and serialises once (src/graphql/ws).
+// executes once per operation (src/graphql/ws); serialising it stays per subscription.
 export type SharedMessages = Map<string, ProfileChangeMessage | null>;
 
 // A subscriber that reads this much slower than its profile changes is cut off; it can resume
