@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DataSource, Repository } from 'typeorm';
+import { queryNamed, queryPrepared } from '../database/pg-pool';
 import type { TraitWriteRow, WriteResult } from '../traits/trait-write.types';
 import { logRunFailure } from './run-failure-log';
 import { RunTally } from './run-tally';
@@ -188,8 +189,9 @@ export class RunsService {
       JSON.stringify(tally.sample),
       JSON.stringify(run.metadata),
     ];
-    if (client) await client.query(RECORD_WHOLE, params);
-    else await this.db.query(RECORD_WHOLE, params);
+    // Named: an API write records one on every call.
+    if (client) await queryNamed(client, 'run-record-whole', RECORD_WHOLE, params);
+    else await queryPrepared(this.db, 'run-record-whole', RECORD_WHOLE, params);
   }
 
   // finish, from the tally of a run that wrote in several batches.
