@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { IsNull, Repository } from 'typeorm';
+import { dueForRefresh } from '../common/cache/refresh-ahead';
+import { SingleFlight } from '../common/cache/single-flight';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { APP_CONFIG } from '../config/config.module';
 import type { AppConfig } from '../config/configuration';
@@ -46,6 +48,9 @@ function rateLimitColumns(limit: RateLimit | null) {
 @Injectable()
 export class ApiKeysService {
   private readonly cache = new Map<string, { principal: Principal | null; until: number }>();
+  private readonly lookups = new SingleFlight<string, Principal | null>();
+  // Bumped when keys change, so a lookup that began before the change is not cached.
+  private generation = 0;
   private readonly adminHash: Buffer | undefined;
 
   constructor(
@@ -106,7 +111,9 @@ export class ApiKeysService {
   ): Promise<boolean> {
     const where = /^[0-9a-f-]{36}$/.test(idOrPrefix) ? { id: idOrPrefix } : { prefix: idOrPrefix };
     const res = await this.keys.update({ ...where, revokedAt: IsNull() }, change);
+    this.generation += 1;
     this.cache.clear();
+    this.lookups.forget();
     return (res.affected ?? 0) > 0;
   }
 
@@ -115,16 +122,36 @@ export class ApiKeysService {
   }
 
   // Resolves a presented key to its principal; null when unknown or revoked. Lookups are cached
-  // for API_KEY_CACHE_MS so the read path does not pay a query per request.
+  // for API_KEY_CACHE_MS so the read path does not pay a query per request, and refreshed ahead of
+  // their expiry (src/common/cache/refresh-ahead.ts): when one ran out instead, every request of
+  // the key in flight waited for a lookup (50 connections of one key: ~100 ms every
+  // API_KEY_CACHE_MS). A cached answer is never used after its time, so a revocation still takes
+  // effect everywhere within API_KEY_CACHE_MS.
   async authenticate(token: string): Promise<Principal | null> {
     const cached = this.cache.get(token);
-    if (cached && cached.until > Date.now()) return cached.principal;
-    const principal = this.isAdminKey(token) ? ADMIN_PRINCIPAL : await this.lookup(token);
-    if (this.config.apiKeyCacheMs > 0) {
-      if (this.cache.size > 10_000) this.cache.clear();
-      this.cache.set(token, { principal, until: Date.now() + this.config.apiKeyCacheMs });
+    const now = Date.now();
+    if (cached && cached.until > now) {
+      if (dueForRefresh(cached.until, this.config.apiKeyCacheMs, now)) {
+        // A failed refresh leaves the entry to run out; the next lookup reports the error.
+        this.lookupOnce(token).catch(() => undefined);
+      }
+      return cached.principal;
     }
-    return principal;
+    return this.lookupOnce(token);
+  }
+
+  // One lookup of a key at a time, shared by whoever asks meanwhile; its answer is cached unless
+  // the keys changed (revoke, rate limit) while it ran.
+  private lookupOnce(token: string): Promise<Principal | null> {
+    const generation = this.generation;
+    return this.lookups.run(token, async () => {
+      const principal = this.isAdminKey(token) ? ADMIN_PRINCIPAL : await this.lookup(token);
+      if (this.config.apiKeyCacheMs > 0 && generation === this.generation) {
+        if (this.cache.size > 10_000) this.cache.clear();
+        this.cache.set(token, { principal, until: Date.now() + this.config.apiKeyCacheMs });
+      }
+      return principal;
+    });
   }
 
   private isAdminKey(token: string): boolean {

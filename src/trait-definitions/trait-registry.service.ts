@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { dueForRefresh } from '../common/cache/refresh-ahead';
 import type { TraitDef } from './trait-def';
 import { TraitDefinitionEntity } from './trait-definition.entity';
 import type { TraitType } from './trait-spec';
@@ -30,7 +31,7 @@ export function toTraitDef(e: TraitDefinitionEntity): TraitDef {
 }
 
 // In-memory view of every trait definition (active and retired). Reloaded when older than
-// MAX_AGE_MS, after a local apply, and on a miss when the table changed since the last load (a
+// MAX_AGE_MS (ahead of it while in use), after a local apply, and on a miss when the table changed since the last load (a
 // definition applied by another process a moment ago is found, however recent the last load).
 @Injectable()
 export class TraitRegistry {
@@ -73,8 +74,16 @@ export class TraitRegistry {
     return [...this.byName.values()];
   }
 
+  // Older than MAX_AGE_MS: reloaded before answering; in the last fifth of that age: reloaded in
+  // the background while the loaded maps answer (src/common/cache/refresh-ahead.ts).
   private async ensureFresh(): Promise<void> {
-    if (Date.now() - this.loadedAt > MAX_AGE_MS) await this.reload();
+    const until = this.loadedAt + MAX_AGE_MS;
+    const now = Date.now();
+    if (now > until) await this.reload();
+    else if (dueForRefresh(until, MAX_AGE_MS, now) && !this.loading) {
+      // A failed reload is retried by the next read; past MAX_AGE_MS that read waits for it.
+      this.reload().catch(() => undefined);
+    }
   }
 
   // Each miss asks on its own (a check that began before the definition committed would miss it).

@@ -1,4 +1,6 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { dueForRefresh } from '../../common/cache/refresh-ahead';
+import { SingleFlight } from '../../common/cache/single-flight';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import type { FeedChange } from '../../feed/feed-change';
@@ -11,7 +13,8 @@ const IDENTITY_KINDS = new Set<string>(['identity', 'merge', 'unmerge', 'erase']
 
 export const DEFAULT_PROFILE_CACHE_SIZE = 100_000;
 // A re-observation of an unchanged value moves only its freshness and is no change on the feed: an
-// entry is re-read after this long, so a value's status catches up within it.
+// entry is re-read after this long, so a value's status catches up within it (ahead of it while the
+// entry is read, so hot profiles are never read from Postgres by a waiting request).
 export const MAX_AGE_MS = 30_000;
 // Each entry lives a random 75–100% of MAX_AGE_MS: profiles loaded together (a burst of traffic,
 // a warm-up) are not all re-read in the same instant, which would stall every read behind them.
@@ -49,7 +52,10 @@ const identityKey = (type: string, value: string) => `${type}\u0000${value}`;
 
 @Injectable()
 export class ProfileCache implements OnModuleInit, OnModuleDestroy {
-  private readonly values = new Map<string, Entry<StoredValue[]> & { derived?: Map<string, Derived> }>();
+  private readonly values = new Map<
+    string,
+    Entry<StoredValue[]> & { derived?: Map<string, Derived> }
+  >();
   private readonly revisions = new Map<string, Entry<number>>();
   private readonly identities = new Map<string, Entry<string>>();
   private readonly identitiesOf = new Map<string, Set<string>>();
@@ -58,6 +64,10 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
   private clearedAt = 0;
   private readonly droppedAt = new Map<string, number>();
   private stop: (() => void) | null = null;
+  // Entries in use are loaded again ahead of their expiry (src/common/cache/refresh-ahead.ts),
+  // one load per identity or profile at a time.
+  private readonly refreshes = new SingleFlight<string, CurrentProfile | null>();
+  private readonly refreshingValues = new Set<string>();
   readonly size: number;
 
   constructor(
@@ -89,11 +99,27 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
   ): Promise<CurrentProfile | null> {
     if (!this.enabled) return load();
     const key = identityKey(type, value);
-    const id = this.live(this.identities.get(key))?.value;
+    const idEntry = this.live(this.identities.get(key));
+    const id = idEntry?.value;
     const revision = id === undefined ? undefined : this.live(this.revisions.get(id));
     const values = id === undefined ? undefined : this.live(this.values.get(id));
-    if (id !== undefined && revision && values)
+    if (id !== undefined && idEntry && revision && values) {
+      const until = Math.min(idEntry.until, revision.until, values.until);
+      if (dueForRefresh(until, MAX_AGE_MS)) {
+        // A failed refresh leaves the entries to run out; the read after them loads on its own.
+        this.refreshes.run(key, () => this.loadCurrent(key, load)).catch(() => undefined);
+      }
       return { id, revision: revision.value, values: values.value };
+    }
+    // A miss loads on its own, never joining a refresh that may have begun before a write this
+    // read must see.
+    return this.loadCurrent(key, load);
+  }
+
+  private async loadCurrent(
+    key: string,
+    load: () => Promise<CurrentProfile | null>,
+  ): Promise<CurrentProfile | null> {
     const epoch = this.epoch;
     const loaded = await load();
     if (loaded && this.fresh(loaded.id, epoch)) {
@@ -135,19 +161,38 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
     if (!this.enabled) return load([...ids]);
     const out: StoredValue[] = [];
     const missing: string[] = [];
+    const aging: string[] = [];
+    const now = Date.now();
     for (const id of ids) {
       const hit = this.live(this.values.get(id));
-      if (hit) out.push(...hit.value);
-      else missing.push(id);
+      if (!hit) missing.push(id);
+      else {
+        out.push(...hit.value);
+        if (dueForRefresh(hit.until, MAX_AGE_MS, now) && !this.refreshingValues.has(id))
+          aging.push(id);
+      }
+    }
+    if (aging.length > 0) {
+      for (const id of aging) this.refreshingValues.add(id);
+      this.loadValues(aging, load)
+        .catch(() => undefined)
+        .finally(() => aging.forEach((id) => this.refreshingValues.delete(id)));
     }
     if (missing.length === 0) return out;
+    return out.concat(await this.loadValues(missing, load));
+  }
+
+  private async loadValues(
+    ids: string[],
+    load: (ids: string[]) => Promise<StoredValue[]>,
+  ): Promise<StoredValue[]> {
     const epoch = this.epoch;
-    const loaded = await load(missing);
-    const byProfile = new Map<string, StoredValue[]>(missing.map((id) => [id, []]));
+    const loaded = await load(ids);
+    const byProfile = new Map<string, StoredValue[]>(ids.map((id) => [id, []]));
     for (const v of loaded) byProfile.get(v.profileId)?.push(v);
     for (const [id, vs] of byProfile)
       if (this.fresh(id, epoch)) this.put(this.values, id, vs, expiry());
-    return out.concat(loaded);
+    return loaded;
   }
 
   clear(): void {
