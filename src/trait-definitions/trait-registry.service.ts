@@ -31,8 +31,9 @@ export function toTraitDef(e: TraitDefinitionEntity): TraitDef {
 }
 
 // In-memory view of every trait definition (active and retired). Reloaded when older than
-// MAX_AGE_MS (ahead of it while in use), after a local apply, and on a miss when the table changed since the last load (a
-// definition applied by another process a moment ago is found, however recent the last load).
+// MAX_AGE_MS (ahead of it while in use), after a local apply, and on a miss when the table changed
+// since the last load (a definition applied by another process a moment ago is found, however
+// recent the last load).
 @Injectable()
 export class TraitRegistry {
   private byName = new Map<string, TraitDef>();
