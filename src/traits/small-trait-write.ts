@@ -1,5 +1,5 @@
 import type { PoolClient, QueryResult, QueryResultRow } from 'pg';
-import { queryNamed } from '../database/pg-pool';
+import { GENERIC_PLANS, queryNamed } from '../database/pg-pool';
 import { FeedRowJson, recordedChanges, returnedChanges } from '../feed/feed-recorder';
 import type { PendingBatch } from '../feed/live-batch';
 import { RetryableConflict } from '../identity/concurrency/retry';
@@ -18,12 +18,11 @@ export const SMALL_WRITE_MAX_ROWS = 64;
 // the planner takes for 100 rows whatever they hold: against a table of a few thousand rows it
 // then hashes the whole table instead of looking up the few keys (a one-row write scanned every
 // identity and every current value). With at most SMALL_WRITE_MAX_ROWS rows, index lookups are
-// the right plan at any table size, so this transaction plans without hash and merge joins. Its
-// named statements then keep one generic plan per connection: left to choose, Postgres planned
-// the identity and observation statements afresh on every call (~0.6 ms of a one-row write's
-// ~2 ms in Postgres) for the same index lookups.
-export const SMALL_WRITE_BEGIN =
-  'BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; SET LOCAL plan_cache_mode = force_generic_plan';
+// the right plan at any table size, so this transaction plans without hash and merge joins, and
+// its named statements keep one generic plan per connection (GENERIC_PLANS: the identity and
+// observation statements were planned afresh on every call, ~0.6 ms of a one-row write's ~2 ms in
+// Postgres).
+export const SMALL_WRITE_BEGIN = `BEGIN; SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off; ${GENERIC_PLANS}`;
 
 interface Bumped {
   id: string;

@@ -5,7 +5,7 @@ import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
-import { queryNamed } from '../../database/pg-pool';
+import { CUSTOM_PLANS, GENERIC_PLANS, queryNamed } from '../../database/pg-pool';
 import { inTransaction } from '../../database/transaction';
 import {
   hashIdentity,
@@ -28,12 +28,9 @@ import * as SQL from './resolution.sql';
 const ADVISORY_LOCK_MAX = 64;
 
 // The statements are named (prepared once per connection): a transaction of a few identities runs
-// one generic plan, planned once per connection (left to choose, Postgres kept planning the
-// read-and-lock statement afresh on every call: bind 0.33 → 0.07 ms at p50 in the statement log);
-// a large batch's plans depend on how much it holds (generic ones made observeMany 10–15% slower),
-// so it has them made for itself.
-const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan';
-const CUSTOM_PLANS = 'SET LOCAL plan_cache_mode = force_custom_plan';
+// one generic plan (GENERIC_PLANS: the read-and-lock statement's bind 0.33 → 0.07 ms at p50 in the
+// statement log); a large batch's plans depend on how much it holds (generic ones made observeMany
+// 10–15% slower), so it has them made for itself (CUSTOM_PLANS).
 
 // Decides on the state read under the locks; `erased` holds the keys of the batch's identities
 // whose person was erased (on the suppression list).

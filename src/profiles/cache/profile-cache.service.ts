@@ -1,6 +1,5 @@
 import { Inject, Injectable, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { dueForRefresh } from '../../common/cache/refresh-ahead';
-import { SingleFlight } from '../../common/cache/single-flight';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/configuration';
 import type { FeedChange } from '../../feed/feed-change';
@@ -64,10 +63,9 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
   private clearedAt = 0;
   private readonly droppedAt = new Map<string, number>();
   private stop: (() => void) | null = null;
-  // Entries in use are loaded again ahead of their expiry (src/common/cache/refresh-ahead.ts),
-  // one load per identity or profile at a time.
-  private readonly refreshes = new SingleFlight<string, CurrentProfile | null>();
-  private readonly refreshingValues = new Set<string>();
+  // Identity keys and profile ids whose entries are being loaded again ahead of their expiry
+  // (src/common/cache/refresh-ahead.ts): one load of each at a time.
+  private readonly refreshing = new Set<string>();
   readonly size: number;
 
   constructor(
@@ -99,16 +97,15 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
   ): Promise<CurrentProfile | null> {
     if (!this.enabled) return load();
     const key = identityKey(type, value);
-    const idEntry = this.live(this.identities.get(key));
+    const now = Date.now();
+    const idEntry = this.live(this.identities.get(key), now);
     const id = idEntry?.value;
-    const revision = id === undefined ? undefined : this.live(this.revisions.get(id));
-    const values = id === undefined ? undefined : this.live(this.values.get(id));
+    const revision = id === undefined ? undefined : this.live(this.revisions.get(id), now);
+    const values = id === undefined ? undefined : this.live(this.values.get(id), now);
     if (id !== undefined && idEntry && revision && values) {
       const until = Math.min(idEntry.until, revision.until, values.until);
-      if (dueForRefresh(until, MAX_AGE_MS)) {
-        // A failed refresh leaves the entries to run out; the read after them loads on its own.
-        this.refreshes.run(key, () => this.loadCurrent(key, load)).catch(() => undefined);
-      }
+      if (dueForRefresh(until, MAX_AGE_MS, now) && !this.refreshing.has(key))
+        this.refreshAhead([key], () => this.loadCurrent(key, load));
       return { id, revision: revision.value, values: values.value };
     }
     // A miss loads on its own, never joining a refresh that may have begun before a write this
@@ -164,20 +161,14 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
     const aging: string[] = [];
     const now = Date.now();
     for (const id of ids) {
-      const hit = this.live(this.values.get(id));
+      const hit = this.live(this.values.get(id), now);
       if (!hit) missing.push(id);
       else {
         out.push(...hit.value);
-        if (dueForRefresh(hit.until, MAX_AGE_MS, now) && !this.refreshingValues.has(id))
-          aging.push(id);
+        if (dueForRefresh(hit.until, MAX_AGE_MS, now) && !this.refreshing.has(id)) aging.push(id);
       }
     }
-    if (aging.length > 0) {
-      for (const id of aging) this.refreshingValues.add(id);
-      this.loadValues(aging, load)
-        .catch(() => undefined)
-        .finally(() => aging.forEach((id) => this.refreshingValues.delete(id)));
-    }
+    if (aging.length > 0) this.refreshAhead(aging, () => this.loadValues(aging, load));
     if (missing.length === 0) return out;
     return out.concat(await this.loadValues(missing, load));
   }
@@ -223,8 +214,17 @@ export class ProfileCache implements OnModuleInit, OnModuleDestroy {
     this.identitiesOf.delete(c.profileId);
   }
 
-  private live<T>(entry: Entry<T> | undefined): Entry<T> | undefined {
-    return entry && Date.now() < entry.until ? entry : undefined;
+  private live<T>(entry: Entry<T> | undefined, now: number): Entry<T> | undefined {
+    return entry && now < entry.until ? entry : undefined;
+  }
+
+  // Loads again, in the background, the entries `keys` name; a failure leaves them to run out (the
+  // read after them loads on its own).
+  private refreshAhead(keys: string[], load: () => Promise<unknown>): void {
+    for (const k of keys) this.refreshing.add(k);
+    load()
+      .catch(() => undefined)
+      .finally(() => keys.forEach((k) => this.refreshing.delete(k)));
   }
 
   private fresh(profileId: string, epoch: number): boolean {
